@@ -1,0 +1,113 @@
+/**
+ * The service's settings, read once from the environment and validated as a whole, so that a bad setting
+ * stops start-up with one message that names every problem instead of failing later in some module.
+ */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export interface AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  /** A PostgreSQL connection string; when absent the service runs its own embedded PostgreSQL. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly embeddedDataDir: string;
+  readonly embeddedPort: number;
+  readonly logLevel: LogLevel;
+  readonly graphqlIde: boolean;
+  readonly demoData: boolean;
+  readonly holdExpiryIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates every setting; throws one ConfigError listing all the problems found. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = readChoice(env, 'NODE_ENV', NODE_ENVS, 'development', problems);
+  const production = nodeEnv === 'production';
+  const config: AppConfig = {
+    nodeEnv,
+    host: readString(env, 'HOST', '127.0.0.1'),
+    port: readInteger(env, 'PORT', 3000, 0, 65535, problems),
+    databaseUrl: readDatabaseUrl(env, problems),
+    databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 200, problems),
+    embeddedDataDir: readString(env, 'EMBEDDED_PG_DIR', '.data/postgres'),
+    embeddedPort: readInteger(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535, problems),
+    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'log', problems),
+    graphqlIde: readBoolean(env, 'GRAPHQL_IDE', !production, problems),
+    demoData: readBoolean(env, 'DEMO_DATA', !production, problems),
+    holdExpiryIntervalMs: readInteger(env, 'HOLD_EXPIRY_INTERVAL_MS', 1000, 0, 3_600_000, problems),
+  };
+  if (production && config.databaseUrl === undefined) {
+    problems.push('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readString(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return fallback;
+  }
+  return Number(raw);
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  problems.push(`${name} must be true or false, got "${env[name] ?? ''}"`);
+  return fallback;
+}
+
+function readChoice<T extends string>(
+  env: Env,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const choice = choices.find((candidate) => candidate === raw);
+  if (choice === undefined) {
+    problems.push(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+  return choice;
+}
+
+function readDatabaseUrl(env: Env, problems: string[]): string | undefined {
+  const raw = env['DATABASE_URL']?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      problems.push(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}"`);
+    }
+  } catch {
+    problems.push('DATABASE_URL is not a valid URL');
+  }
+  return raw;
+}

@@ -1,0 +1,4 @@
+import { LedgerFoundation1763780000000 } from '../../migrations/1763780000000-LedgerFoundation.js';
+
+/** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
+export const MIGRATIONS = [LedgerFoundation1763780000000];

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { DemoLoader } from './demo.loader.js';
+
+@Module({ imports: [LedgerModule], providers: [DemoLoader] })
+export class DemoModule {}

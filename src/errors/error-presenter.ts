@@ -1,0 +1,47 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError, type ErrorCode, type ErrorDetails } from './domain-error.js';
+
+/**
+ * Turns any error that reached GraphQL into the API's shape: `extensions.code` from the closed set and
+ * `extensions.details.reason`. Pure, so that every path (resolver errors, variable and scalar coercion,
+ * parse and validation errors) is shaped by this one function and unit-tested.
+ */
+export interface PresentedError {
+  readonly formatted: GraphQLFormattedError;
+  /** True when the error is ours to fix (a bug or an outage): the caller logs it in full. */
+  readonly internal: boolean;
+}
+
+export function presentError(error: GraphQLError): PresentedError {
+  const domain = findDomainError(error);
+  if (domain !== undefined) {
+    return { formatted: shape(error, domain.code, error.message, domain.details), internal: false };
+  }
+  if (error.originalError === undefined || error.originalError === null || error.originalError instanceof GraphQLError) {
+    // Parse, validation and coercion errors from graphql-js itself describe the client's request.
+    const reason = error.path === undefined ? 'INVALID_REQUEST' : 'INVALID_VALUE';
+    return { formatted: shape(error, 'VALIDATION_FAILED', error.message, { reason }), internal: false };
+  }
+  return {
+    formatted: shape(error, 'INTERNAL_SERVER_ERROR', 'Internal server error', { reason: 'INTERNAL' }),
+    internal: true,
+  };
+}
+
+function findDomainError(error: GraphQLError): DomainError | undefined {
+  let cause: unknown = error.originalError;
+  for (let depth = 0; depth < 5 && cause !== undefined && cause !== null; depth += 1) {
+    if (cause instanceof DomainError) return cause;
+    cause = cause instanceof GraphQLError ? cause.originalError : undefined;
+  }
+  return undefined;
+}
+
+function shape(error: GraphQLError, code: ErrorCode, message: string, details: ErrorDetails): GraphQLFormattedError {
+  return {
+    message,
+    ...(error.locations === undefined ? {} : { locations: error.locations }),
+    ...(error.path === undefined ? {} : { path: error.path }),
+    extensions: { code, details },
+  };
+}

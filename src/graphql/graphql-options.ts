@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
+import { MercuriusDriver } from '@nestjs/mercurius';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { AppConfig } from '../config/app-config.js';
+import { presentError } from '../errors/error-presenter.js';
+
+const logger = new Logger('GraphQL');
+
+/** GraphQL over Mercurius: code-first schema (sorted), the IDE when configured, errors in the API shape. */
+export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
+  return {
+    driver: MercuriusDriver,
+    autoSchemaFile: true,
+    sortSchema: true,
+    path: '/graphql',
+    graphiql: config.graphqlIde,
+    errorFormatter: formatErrors,
+  };
+}
+
+/** Mercurius's error formatter: every error through the one presenter; internal ones logged in full. */
+export function formatErrors(execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>): {
+  statusCode: number;
+  response: ExecutionResult;
+} {
+  const errors = execution.errors.flatMap(unwrapValidationErrors).map((error) => {
+    const presented = presentError(error);
+    if (presented.internal) logger.error(error.originalError ?? error, (error.originalError ?? error).stack);
+    return presented.formatted;
+  });
+  const statusCode = execution.data ? 200 : ((execution as { statusCode?: number }).statusCode ?? 200);
+  return { statusCode, response: { data: execution.data ?? null, errors: errors as unknown as GraphQLError[] } };
+}
+
+/** Mercurius reports a failed validation as one error that carries the list of graphql-js errors. */
+function unwrapValidationErrors(error: GraphQLError): GraphQLError[] {
+  const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(inner)) return [error];
+  return inner.map((item: unknown) =>
+    item instanceof GraphQLError ? item : new GraphQLError(String((item as Error).message ?? item)),
+  );
+}

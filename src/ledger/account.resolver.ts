@@ -1,0 +1,120 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { decodeCursor, encodeCursor } from '../graphql/cursor.js';
+import { AccountsService } from './accounts.service.js';
+import {
+  AccountChangeConnectionModel,
+  AccountChangeModel,
+  AccountConnectionModel,
+  AccountModel,
+  BalanceAsOfModel,
+  TrialBalanceModel,
+} from './graphql/account.model.js';
+import { BalanceBasisEnum } from './graphql/ledger-enums.js';
+import {
+  AccountChangesArgs,
+  AccountsArgs,
+  BalanceAsOfArgs,
+  ChangeAccountStatusInput,
+  OpenAccountInput,
+  SetAccountLimitsInput,
+} from './graphql/ledger.inputs.js';
+import { UnitModel } from './graphql/unit.model.js';
+import { LedgerService } from './ledger.service.js';
+import type { AccountKind } from './rules/ledger-model.js';
+
+const UUID_KEY = /^[0-9a-f-]{36}$/;
+const VERSION_KEY = /^\d{1,19}$/;
+
+@Resolver(() => AccountModel)
+export class AccountResolver {
+  constructor(
+    @Inject(AccountsService) private readonly accountsService: AccountsService,
+    @Inject(LedgerService) private readonly ledger: LedgerService,
+  ) {}
+
+  @Mutation(() => AccountModel, { description: 'Opens an account in a unit for a holder.' })
+  async openAccount(@Args('input') input: OpenAccountInput): Promise<AccountModel> {
+    const account = await this.accountsService.openAccount({
+      id: input.id ?? null,
+      unitCode: input.unitCode,
+      holder: input.holder,
+      name: input.name,
+      kind: input.kind as AccountKind,
+      creditLimit: input.creditLimit,
+      upperLimit: input.upperLimit ?? null,
+    });
+    return AccountModel.from(account);
+  }
+
+  @Mutation(() => AccountModel, { description: 'Sets both limits; the change is kept in the account\'s history.' })
+  async setAccountLimits(@Args('input') input: SetAccountLimitsInput): Promise<AccountModel> {
+    const account = await this.accountsService.setLimits(input.accountId, input.creditLimit, input.upperLimit ?? null, input.reason);
+    return AccountModel.from(account);
+  }
+
+  @Mutation(() => AccountModel, { description: 'Stops all movement on the account until it is unfrozen.' })
+  async freezeAccount(@Args('input') input: ChangeAccountStatusInput): Promise<AccountModel> {
+    return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'FROZEN', input.reason));
+  }
+
+  @Mutation(() => AccountModel)
+  async unfreezeAccount(@Args('input') input: ChangeAccountStatusInput): Promise<AccountModel> {
+    return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'UNFROZEN', input.reason));
+  }
+
+  @Mutation(() => AccountModel, { description: 'Closes an account for good; its balance must be zero, no holds pending.' })
+  async closeAccount(@Args('input') input: ChangeAccountStatusInput): Promise<AccountModel> {
+    return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'CLOSED', input.reason));
+  }
+
+  @Query(() => AccountModel)
+  async account(@Args('id', { type: () => ID }) id: string): Promise<AccountModel> {
+    return AccountModel.from(await this.accountsService.account(id));
+  }
+
+  @Query(() => AccountConnectionModel, { description: 'Accounts by holder and/or unit, in id order.' })
+  async accounts(@Args() args: AccountsArgs): Promise<AccountConnectionModel> {
+    const rows = await this.accountsService.accounts({
+      holder: args.holder ?? null,
+      unitCode: args.unitCode ?? null,
+      afterId: decodeCursor('account', args.after, UUID_KEY),
+      limit: args.first + 1,
+    });
+    const page = rows.slice(0, args.first);
+    const edges = page.map((row) => ({ cursor: encodeCursor('account', row.id), node: AccountModel.from(row) }));
+    return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @Query(() => AccountChangeConnectionModel, { description: 'Changes of status and limits, newest first.' })
+  async accountChanges(@Args() args: AccountChangesArgs): Promise<AccountChangeConnectionModel> {
+    const before = decodeCursor('change', args.after, VERSION_KEY);
+    const rows = await this.accountsService.accountChanges(args.accountId, before === null ? null : BigInt(before), args.first + 1);
+    const page = rows.slice(0, args.first);
+    const edges = page.map((row) => ({
+      cursor: encodeCursor('change', row.version.toString()),
+      node: AccountChangeModel.from(row),
+    }));
+    return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @Query(() => BalanceAsOfModel, { description: 'The posted balance of an account at a past time.' })
+  async balanceAsOf(@Args() args: BalanceAsOfArgs): Promise<BalanceAsOfModel> {
+    const account = await this.accountsService.account(args.accountId);
+    const balance = await this.ledger.balanceAsOf(account.id, args.at, args.basis);
+    return { accountId: account.id, at: args.at, basis: args.basis as BalanceBasisEnum, balance };
+  }
+
+  @Query(() => [TrialBalanceModel], { description: 'Per unit, the totals that show the books sum to zero.' })
+  async trialBalance(
+    @Args('unitCodes', { type: () => [String], nullable: true }) unitCodes: string[] | null,
+  ): Promise<TrialBalanceModel[]> {
+    return (await this.ledger.trialBalance(unitCodes ?? null)).map((row) => TrialBalanceModel.from(row));
+  }
+
+  @ResolveField(() => UnitModel)
+  async unit(@Parent() account: AccountModel): Promise<UnitModel> {
+    return UnitModel.from(await this.accountsService.unit(account.unitCode));
+  }
+}
+

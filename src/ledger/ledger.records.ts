@@ -1,0 +1,90 @@
+import type {
+  AccountKind,
+  AccountPosition,
+  Metadata,
+  Operation,
+  Side,
+  TransactionStatus,
+  UnitKind,
+} from './rules/ledger-model.js';
+
+/** Rows as the repository returns them, with amounts already bigint. */
+export interface UnitRecord {
+  readonly code: string;
+  readonly name: string;
+  readonly kind: UnitKind;
+  readonly scale: number;
+  readonly issuer: string | null;
+  readonly createdAt: Date;
+}
+
+export interface AccountRecord extends AccountPosition {
+  readonly holder: string;
+  readonly name: string;
+  readonly kind: AccountKind;
+  readonly openedAt: Date;
+}
+
+export type AccountChangeKind = 'OPENED' | 'LIMITS_SET' | 'FROZEN' | 'UNFROZEN' | 'CLOSED';
+
+export interface AccountChangeRecord {
+  readonly accountId: string;
+  readonly version: bigint;
+  readonly change: AccountChangeKind;
+  readonly status: AccountPosition['status'];
+  readonly creditLimit: bigint;
+  readonly upperLimit: bigint | null;
+  readonly reason: string;
+  readonly changedAt: Date;
+}
+
+export interface EntryRecord {
+  readonly index: number;
+  readonly accountId: string;
+  readonly side: Side;
+  readonly amount: bigint;
+  readonly pending: boolean;
+  readonly accountVersion: bigint;
+  readonly balanceAfter: bigint;
+}
+
+export interface TransactionRecord {
+  readonly id: string;
+  readonly sequence: bigint;
+  readonly unitCode: string;
+  readonly operation: Operation;
+  readonly status: TransactionStatus;
+  readonly kind: string;
+  readonly memo: string;
+  readonly metadata: Metadata;
+  readonly referencesId: string | null;
+  readonly referencedById: string | null;
+  readonly expiresAt: Date | null;
+  readonly effectiveAt: Date;
+  readonly recordedAt: Date;
+  readonly entries: readonly EntryRecord[];
+}
+
+export interface HistoryEntryRecord {
+  readonly transactionId: string;
+  readonly sequence: bigint;
+  readonly operation: Operation;
+  readonly kind: string;
+  readonly memo: string;
+  readonly side: Side;
+  readonly amount: bigint;
+  readonly pending: boolean;
+  readonly accountVersion: bigint;
+  readonly balanceAfter: bigint;
+  readonly effectiveAt: Date;
+  readonly recordedAt: Date;
+}
+
+export interface TrialBalanceRecord {
+  readonly unitCode: string;
+  readonly accountCount: number;
+  readonly debitsPosted: bigint;
+  readonly creditsPosted: bigint;
+  readonly debitsPending: bigint;
+  readonly creditsPending: bigint;
+}

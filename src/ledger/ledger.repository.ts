@@ -1,0 +1,487 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { bigintFromColumn } from '../money/minor-units.js';
+import type {
+  AccountChangeKind,
+  AccountChangeRecord,
+  AccountRecord,
+  EntryRecord,
+  HistoryEntryRecord,
+  TransactionRecord,
+  TrialBalanceRecord,
+  UnitRecord,
+} from './ledger.records.js';
+import type { BatchPlan } from './rules/apply-batch.js';
+import {
+  transactionStatus,
+  type AccountPosition,
+  type Operation,
+  type ReferencedTransaction,
+  type StoredOutcome,
+  type UnitKind,
+} from './rules/ledger-model.js';
+
+type Row = Record<string, unknown>;
+
+const ACCOUNT_COLUMNS = `id, unit_code, holder, name, kind, status, credit_limit, upper_limit, debits_posted,
+  credits_posted, debits_pending, credits_pending, version, opened_at`;
+
+const TRANSACTION_SELECT = `
+  SELECT t.id, t.sequence, t.unit_code, t.operation, t.kind, t.memo, t.metadata, t.references_id,
+         t.expires_at, t.effective_at, t.recorded_at, r.id AS referenced_by_id, r.operation AS referenced_by_operation,
+         (SELECT json_agg(json_build_object('index', e.index, 'accountId', e.account_id, 'side', e.side,
+                   'amount', e.amount::text, 'pending', e.pending, 'accountVersion', e.account_version::text,
+                   'balanceAfter', e.balance_after::text) ORDER BY e.index)
+            FROM entry e WHERE e.transaction_id = t.id) AS entries
+  FROM ledger_transaction t
+  LEFT JOIN ledger_transaction r ON r.references_id = t.id`;
+
+/** All of the ledger's SQL. Every method runs on the caller's manager (its database transaction). */
+@Injectable()
+export class LedgerRepository {
+  async insertUnit(manager: EntityManager, unit: Omit<UnitRecord, 'createdAt'>): Promise<boolean> {
+    const rows: Row[] = await manager.query(
+      `INSERT INTO unit (code, name, kind, scale, issuer) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (code) DO NOTHING RETURNING code`,
+      [unit.code, unit.name, unit.kind, unit.scale, unit.issuer],
+    );
+    return rows.length === 1;
+  }
+
+  async findUnits(manager: EntityManager, codes: readonly string[]): Promise<UnitRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT code, name, kind, scale, issuer, created_at FROM unit WHERE code = ANY($1::text[]) ORDER BY code`,
+      [codes],
+    );
+    return rows.map(toUnit);
+  }
+
+  async listUnits(manager: EntityManager): Promise<UnitRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT code, name, kind, scale, issuer, created_at FROM unit ORDER BY code`,
+    );
+    return rows.map(toUnit);
+  }
+
+  async insertAccount(manager: EntityManager, account: AccountRecord, reason: string): Promise<boolean> {
+    const rows: Row[] = await manager.query(
+      `INSERT INTO account (id, unit_code, holder, name, kind, status, credit_limit, upper_limit, version, opened_at)
+       VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6, $7, 1, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        account.id,
+        account.unitCode,
+        account.holder,
+        account.name,
+        account.kind,
+        account.creditLimit.toString(),
+        account.upperLimit?.toString() ?? null,
+        account.openedAt,
+      ],
+    );
+    if (rows.length === 0) return false;
+    await this.insertAccountChange(manager, account, 'OPENED', reason, account.openedAt);
+    return true;
+  }
+
+  async findAccount(manager: EntityManager, id: string, lock = false): Promise<AccountRecord | null> {
+    const rows: Row[] = await manager.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] === undefined ? null : toAccount(rows[0]);
+  }
+
+  async findAccounts(manager: EntityManager, ids: readonly string[]): Promise<AccountRecord[]> {
+    const rows: Row[] = await manager.query(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map(toAccount);
+  }
+
+  async listAccounts(
+    manager: EntityManager,
+    filter: { holder: string | null; unitCode: string | null; afterId: string | null; limit: number },
+  ): Promise<AccountRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM account
+       WHERE ($1::text IS NULL OR holder = $1) AND ($2::text IS NULL OR unit_code = $2)
+         AND ($3::uuid IS NULL OR id > $3)
+       ORDER BY id LIMIT $4`,
+      [filter.holder, filter.unitCode, filter.afterId, filter.limit],
+    );
+    return rows.map(toAccount);
+  }
+
+  /** Writes a new status or limits, with the change that explains it, as the account's next version. */
+  async updateAccountTerms(
+    manager: EntityManager,
+    account: AccountRecord,
+    change: AccountChangeKind,
+    reason: string,
+  ): Promise<AccountRecord> {
+    const rows: Row[] = await manager.query(
+      `UPDATE account SET status = $2, credit_limit = $3, upper_limit = $4, version = $5
+       WHERE id = $1 RETURNING ${ACCOUNT_COLUMNS}`,
+      [
+        account.id,
+        account.status,
+        account.creditLimit.toString(),
+        account.upperLimit?.toString() ?? null,
+        account.version.toString(),
+      ],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error(`account ${account.id} vanished`);
+    const updated = toAccount(row);
+    await this.insertAccountChange(manager, updated, change, reason, null);
+    return updated;
+  }
+
+  private async insertAccountChange(
+    manager: EntityManager,
+    account: AccountRecord,
+    change: AccountChangeKind,
+    reason: string,
+    at: Date | null,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO account_change (account_id, version, change, status, credit_limit, upper_limit, reason, changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, clock_timestamp()))`,
+      [
+        account.id,
+        account.version.toString(),
+        change,
+        account.status,
+        account.creditLimit.toString(),
+        account.upperLimit?.toString() ?? null,
+        reason,
+        at,
+      ],
+    );
+  }
+
+  async listAccountChanges(
+    manager: EntityManager,
+    accountId: string,
+    beforeVersion: bigint | null,
+    limit: number,
+  ): Promise<AccountChangeRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT account_id, version, change, status, credit_limit, upper_limit, reason, changed_at
+       FROM account_change WHERE account_id = $1 AND ($2::bigint IS NULL OR version < $2)
+       ORDER BY version DESC LIMIT $3`,
+      [accountId, beforeVersion?.toString() ?? null, limit],
+    );
+    return rows.map((row) => ({
+      accountId: String(row['account_id']),
+      version: bigintFromColumn(row['version']),
+      change: row['change'] as AccountChangeKind,
+      status: row['status'] as AccountPosition['status'],
+      creditLimit: bigintFromColumn(row['credit_limit']),
+      upperLimit: row['upper_limit'] === null ? null : bigintFromColumn(row['upper_limit']),
+      reason: String(row['reason']),
+      changedAt: row['changed_at'] as Date,
+    }));
+  }
+
+  // ── The batch write path ──────────────────────────────────────────────────────────────────────────
+
+  /** The transactions that requests refer to, with their entries (immutable), read before any lock. */
+  async loadReferenced(manager: EntityManager, ids: readonly string[]): Promise<ReferencedTransaction[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await manager.query(`${TRANSACTION_SELECT} WHERE t.id = ANY($1::uuid[])`, [ids]);
+    return rows.map((row) => {
+      const record = toTransaction(row);
+      return {
+        id: record.id,
+        unitCode: record.unitCode,
+        operation: record.operation,
+        kind: record.kind,
+        entries: record.entries.map(({ accountId, side, amount }) => ({ accountId, side, amount })),
+        expiresAt: record.expiresAt,
+        referencedBy: record.referencedById,
+      };
+    });
+  }
+
+  /** Locks the accounts in id order (so that concurrent batches never deadlock) and reads their positions. */
+  async lockAccounts(manager: EntityManager, ids: readonly string[]): Promise<AccountPosition[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await manager.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [[...ids].sort()],
+    );
+    return rows.map(toAccount);
+  }
+
+  /**
+   * After the locks: the outcomes already decided for the batch's ids, who resolved the referenced
+   * transactions by now, and the database's clock (one clock for every process).
+   */
+  async readDecisions(
+    manager: EntityManager,
+    ids: readonly string[],
+    referencedIds: readonly string[],
+  ): Promise<{ now: Date; outcomes: Map<string, StoredOutcome>; referencedBy: Map<string, string> }> {
+    const rows: Row[] = await manager.query(
+      `SELECT clock_timestamp() AS now,
+         (SELECT coalesce(json_agg(json_build_object('id', o.id, 'hash', encode(o.content_hash, 'hex'),
+                  'refusal', o.refusal)), '[]'::json)
+            FROM transaction_outcome o WHERE o.id = ANY($1::uuid[])) AS outcomes,
+         (SELECT coalesce(json_agg(json_build_object('id', r.references_id, 'by', r.id)), '[]'::json)
+            FROM ledger_transaction r WHERE r.references_id = ANY($2::uuid[])) AS referenced_by`,
+      [ids, referencedIds],
+    );
+    const row = rows[0] ?? {};
+    const outcomes = new Map<string, StoredOutcome>();
+    for (const outcome of row['outcomes'] as { id: string; hash: string; refusal: StoredOutcome['refusal'] }[]) {
+      outcomes.set(outcome.id, { contentHash: outcome.hash, refusal: outcome.refusal });
+    }
+    const referencedBy = new Map<string, string>();
+    for (const pair of row['referenced_by'] as { id: string; by: string }[]) referencedBy.set(pair.id, pair.by);
+    return { now: row['now'] as Date, outcomes, referencedBy };
+  }
+
+  /** Writes everything a batch decided in one statement: outcomes, transactions, entries, accounts, holds. */
+  async writeBatch(manager: EntityManager, plan: BatchPlan): Promise<void> {
+    const transactions = plan.transactions;
+    const entries = transactions.flatMap((transaction) =>
+      transaction.entries.map((entry) => ({ transaction, entry })),
+    );
+    const closed = new Set(plan.holdsClosed);
+    const opened = plan.holdsOpened.filter((hold) => !closed.has(hold.transactionId));
+    const openedIds = new Set(plan.holdsOpened.map((hold) => hold.transactionId));
+    const closedStored = plan.holdsClosed.filter((id) => !openedIds.has(id));
+    await manager.query(
+      `WITH outcome AS (
+         INSERT INTO transaction_outcome (id, content_hash, refusal)
+         SELECT o.id, decode(o.hash, 'hex'), o.refusal
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS o(id, hash, refusal)
+       ), tx AS (
+         INSERT INTO ledger_transaction (id, unit_code, operation, kind, memo, metadata, references_id, entry_count,
+                                         expires_at, effective_at, recorded_at)
+         SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[],
+                              $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
+         RETURNING id, sequence
+       ), new_entry AS (
+         INSERT INTO entry (transaction_id, index, account_id, unit_code, side, amount, pending, account_version,
+                            balance_after, sequence, effective_at, recorded_at)
+         SELECT e.transaction_id, e.index, e.account_id, e.unit_code, e.side, e.amount, e.pending, e.account_version,
+                e.balance_after, tx.sequence, e.effective_at, e.recorded_at
+         FROM unnest($15::uuid[], $16::smallint[], $17::uuid[], $18::text[], $19::text[], $20::bigint[], $21::bool[],
+                     $22::bigint[], $23::bigint[], $24::timestamptz[], $25::timestamptz[])
+              AS e(transaction_id, index, account_id, unit_code, side, amount, pending, account_version, balance_after,
+                   effective_at, recorded_at)
+         JOIN tx ON tx.id = e.transaction_id
+       ), moved AS (
+         UPDATE account a
+         SET debits_posted = m.debits_posted, credits_posted = m.credits_posted, debits_pending = m.debits_pending,
+             credits_pending = m.credits_pending, version = m.version
+         FROM unnest($26::uuid[], $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[], $31::bigint[])
+              AS m(id, debits_posted, credits_posted, debits_pending, credits_pending, version)
+         WHERE a.id = m.id
+       ), opened AS (
+         INSERT INTO open_hold (transaction_id, expires_at)
+         SELECT * FROM unnest($32::uuid[], $33::timestamptz[])
+       ), closed AS (
+         DELETE FROM open_hold WHERE transaction_id = ANY($34::uuid[])
+       )
+       SELECT count(*) FROM tx`,
+      [
+        plan.outcomes.map((outcome) => outcome.id),
+        plan.outcomes.map((outcome) => outcome.contentHash),
+        plan.outcomes.map((outcome) => (outcome.refusal === null ? null : JSON.stringify(outcome.refusal))),
+        transactions.map((t) => t.id),
+        transactions.map((t) => t.unitCode),
+        transactions.map((t) => t.operation),
+        transactions.map((t) => t.kind),
+        transactions.map((t) => t.memo),
+        transactions.map((t) => JSON.stringify(t.metadata)),
+        transactions.map((t) => t.referencesId),
+        transactions.map((t) => t.entries.length),
+        transactions.map((t) => t.expiresAt),
+        transactions.map((t) => t.effectiveAt),
+        transactions.map((t) => t.recordedAt),
+        entries.map(({ transaction }) => transaction.id),
+        entries.map(({ entry }) => entry.index),
+        entries.map(({ entry }) => entry.accountId),
+        entries.map(({ transaction }) => transaction.unitCode),
+        entries.map(({ entry }) => entry.side),
+        entries.map(({ entry }) => entry.amount.toString()),
+        entries.map(({ entry }) => entry.pending),
+        entries.map(({ entry }) => entry.accountVersion.toString()),
+        entries.map(({ entry }) => entry.balanceAfter.toString()),
+        entries.map(({ transaction }) => transaction.effectiveAt),
+        entries.map(({ transaction }) => transaction.recordedAt),
+        plan.accounts.map((a) => a.id),
+        plan.accounts.map((a) => a.debitsPosted.toString()),
+        plan.accounts.map((a) => a.creditsPosted.toString()),
+        plan.accounts.map((a) => a.debitsPending.toString()),
+        plan.accounts.map((a) => a.creditsPending.toString()),
+        plan.accounts.map((a) => a.version.toString()),
+        opened.map((hold) => hold.transactionId),
+        opened.map((hold) => hold.expiresAt),
+        closedStored,
+      ],
+    );
+  }
+
+  async dueHolds(manager: EntityManager, limit: number): Promise<string[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT transaction_id FROM open_hold WHERE expires_at <= clock_timestamp() ORDER BY expires_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => String(row['transaction_id']));
+  }
+
+  // ── Reads ─────────────────────────────────────────────────────────────────────────────────────────
+
+  async findTransactions(manager: EntityManager, ids: readonly string[]): Promise<TransactionRecord[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await manager.query(`${TRANSACTION_SELECT} WHERE t.id = ANY($1::uuid[])`, [ids]);
+    return rows.map(toTransaction);
+  }
+
+  async accountHistory(
+    manager: EntityManager,
+    query: { accountId: string; beforeVersion: bigint | null; from: Date | null; to: Date | null; limit: number },
+  ): Promise<HistoryEntryRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT e.transaction_id, e.sequence, t.operation, t.kind, t.memo, e.side, e.amount, e.pending,
+              e.account_version, e.balance_after, e.effective_at, e.recorded_at
+       FROM entry e JOIN ledger_transaction t ON t.id = e.transaction_id
+       WHERE e.account_id = $1
+         AND ($2::bigint IS NULL OR e.account_version < $2)
+         AND ($3::timestamptz IS NULL OR e.recorded_at >= $3)
+         AND ($4::timestamptz IS NULL OR e.recorded_at < $4)
+       ORDER BY e.account_version DESC
+       LIMIT $5`,
+      [query.accountId, query.beforeVersion?.toString() ?? null, query.from, query.to, query.limit],
+    );
+    return rows.map((row) => ({
+      transactionId: String(row['transaction_id']),
+      sequence: bigintFromColumn(row['sequence']),
+      operation: row['operation'] as Operation,
+      kind: String(row['kind']),
+      memo: String(row['memo']),
+      side: row['side'] as 'DEBIT' | 'CREDIT',
+      amount: bigintFromColumn(row['amount']),
+      pending: row['pending'] === true,
+      accountVersion: bigintFromColumn(row['account_version']),
+      balanceAfter: bigintFromColumn(row['balance_after']),
+      effectiveAt: row['effective_at'] as Date,
+      recordedAt: row['recorded_at'] as Date,
+    }));
+  }
+
+  /** The posted balance once everything recorded up to `at` was applied (a lookup, not a sum). */
+  async balanceRecordedBy(manager: EntityManager, accountId: string, at: Date): Promise<bigint> {
+    const rows: Row[] = await manager.query(
+      `SELECT balance_after FROM entry WHERE account_id = $1 AND recorded_at <= $2
+       ORDER BY recorded_at DESC, account_version DESC LIMIT 1`,
+      [accountId, at],
+    );
+    return rows[0] === undefined ? 0n : bigintFromColumn(rows[0]['balance_after']);
+  }
+
+  /** The posted balance of everything effective up to `at`, backdated entries included. */
+  async balanceEffectiveBy(manager: EntityManager, accountId: string, at: Date): Promise<bigint> {
+    const rows: Row[] = await manager.query(
+      `SELECT coalesce(sum(CASE WHEN side = 'CREDIT' THEN amount ELSE -amount END), 0)::text AS balance
+       FROM entry WHERE account_id = $1 AND effective_at <= $2 AND NOT pending`,
+      [accountId, at],
+    );
+    return bigintFromColumn(rows[0]?.['balance'] ?? '0');
+  }
+
+  async trialBalance(manager: EntityManager, unitCodes: readonly string[] | null): Promise<TrialBalanceRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT u.code AS unit_code, count(a.id)::int AS account_count,
+              coalesce(sum(a.debits_posted), 0)::text AS debits_posted,
+              coalesce(sum(a.credits_posted), 0)::text AS credits_posted,
+              coalesce(sum(a.debits_pending), 0)::text AS debits_pending,
+              coalesce(sum(a.credits_pending), 0)::text AS credits_pending
+       FROM unit u LEFT JOIN account a ON a.unit_code = u.code
+       WHERE $1::text[] IS NULL OR u.code = ANY($1::text[])
+       GROUP BY u.code ORDER BY u.code`,
+      [unitCodes],
+    );
+    return rows.map((row) => ({
+      unitCode: String(row['unit_code']),
+      accountCount: Number(row['account_count']),
+      debitsPosted: bigintFromColumn(row['debits_posted']),
+      creditsPosted: bigintFromColumn(row['credits_posted']),
+      debitsPending: bigintFromColumn(row['debits_pending']),
+      creditsPending: bigintFromColumn(row['credits_pending']),
+    }));
+  }
+}
+
+function toUnit(row: Row): UnitRecord {
+  return {
+    code: String(row['code']),
+    name: String(row['name']),
+    kind: row['kind'] as UnitKind,
+    scale: Number(row['scale']),
+    issuer: row['issuer'] === null ? null : String(row['issuer']),
+    createdAt: row['created_at'] as Date,
+  };
+}
+
+function toAccount(row: Row): AccountRecord {
+  return {
+    id: String(row['id']),
+    unitCode: String(row['unit_code']),
+    holder: String(row['holder']),
+    name: String(row['name']),
+    kind: row['kind'] as AccountRecord['kind'],
+    status: row['status'] as AccountRecord['status'],
+    creditLimit: bigintFromColumn(row['credit_limit']),
+    upperLimit: row['upper_limit'] === null ? null : bigintFromColumn(row['upper_limit']),
+    debitsPosted: bigintFromColumn(row['debits_posted']),
+    creditsPosted: bigintFromColumn(row['credits_posted']),
+    debitsPending: bigintFromColumn(row['debits_pending']),
+    creditsPending: bigintFromColumn(row['credits_pending']),
+    version: bigintFromColumn(row['version']),
+    openedAt: row['opened_at'] as Date,
+  };
+}
+
+interface EntryJson {
+  index: number;
+  accountId: string;
+  side: 'DEBIT' | 'CREDIT';
+  amount: string;
+  pending: boolean;
+  accountVersion: string;
+  balanceAfter: string;
+}
+
+function toTransaction(row: Row): TransactionRecord {
+  const operation = row['operation'] as Operation;
+  const resolvedBy = row['referenced_by_operation'] === null ? null : (row['referenced_by_operation'] as Operation);
+  return {
+    id: String(row['id']),
+    sequence: bigintFromColumn(row['sequence']),
+    unitCode: String(row['unit_code']),
+    operation,
+    status: transactionStatus(operation, resolvedBy),
+    kind: String(row['kind']),
+    memo: String(row['memo']),
+    metadata: row['metadata'] as Record<string, string>,
+    referencesId: row['references_id'] === null ? null : String(row['references_id']),
+    referencedById: row['referenced_by_id'] === null ? null : String(row['referenced_by_id']),
+    expiresAt: (row['expires_at'] as Date | null) ?? null,
+    effectiveAt: row['effective_at'] as Date,
+    recordedAt: row['recorded_at'] as Date,
+    entries: ((row['entries'] as EntryJson[] | null) ?? []).map(
+      (entry): EntryRecord => ({
+        index: entry.index,
+        accountId: entry.accountId,
+        side: entry.side,
+        amount: BigInt(entry.amount),
+        pending: entry.pending,
+        accountVersion: BigInt(entry.accountVersion),
+        balanceAfter: BigInt(entry.balanceAfter),
+      }),
+    ),
+  };
+}

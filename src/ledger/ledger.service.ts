@@ -1,0 +1,158 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { assert } from '../assert.js';
+import { runInTransaction } from '../database/run-in-transaction.js';
+import { notFound } from '../errors/domain-error.js';
+import { refusalError } from './ledger.errors.js';
+import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from './ledger.records.js';
+import { LedgerRepository } from './ledger.repository.js';
+import { applyBatch, type PreparedRequest } from './rules/apply-batch.js';
+import { isUuid } from './rules/check-request.js';
+import { requireUuid } from './accounts.service.js';
+import { contentHash, expiryTransactionId } from './rules/content-hash.js';
+import { MAX_BATCH_SIZE } from './rules/ledger-limits.js';
+import { referencedId, type LedgerRequest, type ReferencedTransaction, type Refusal } from './rules/ledger-model.js';
+
+export type SubmissionResult =
+  | { readonly ok: true; readonly transaction: TransactionRecord; readonly replayed: boolean }
+  | { readonly ok: false; readonly refusal: Refusal; readonly replayed: boolean };
+
+export type BalanceBasis = 'RECORDED' | 'EFFECTIVE';
+
+const EXPIRY_SWEEP_SIZE = 500;
+
+/**
+ * Moves value. Every write, single or bulk, goes through `submit`: one database transaction per batch that
+ * locks the touched accounts in id order, decides every item in memory (rules/apply-batch.ts) and writes
+ * all rows in one statement.
+ */
+@Injectable()
+export class LedgerService {
+  private readonly logger = new Logger(LedgerService.name);
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(LedgerRepository) private readonly repository: LedgerRepository,
+  ) {}
+
+  /** Applies an ordered batch; returns one result per request, in order. */
+  async submit(requests: readonly LedgerRequest[]): Promise<SubmissionResult[]> {
+    assert(requests.length <= MAX_BATCH_SIZE, `a batch has at most ${MAX_BATCH_SIZE} requests`);
+    if (requests.length === 0) return [];
+    const prepared: PreparedRequest[] = requests.map((request) => ({ request, contentHash: contentHash(request) }));
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      const referencedIds = unique(requests.map(referencedId).filter((id): id is string => id !== null && isUuid(id)));
+      const referenced = await this.repository.loadReferenced(manager, referencedIds);
+      const unitCodes = unique(requests.flatMap((request) => (request.type === 'TRANSFER' ? [request.unitCode] : [])));
+      const units = unitCodes.length === 0 ? [] : await this.repository.findUnits(manager, unitCodes);
+      const accountIds = unique([
+        ...requests.flatMap((request) => (request.type === 'TRANSFER' ? request.entries.map((e) => e.accountId) : [])),
+        ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
+      ]).filter(isUuid);
+      const positions = await this.repository.lockAccounts(manager, accountIds);
+      const decisions = await this.repository.readDecisions(
+        manager,
+        unique(requests.map((request) => request.id).filter(isUuid)),
+        referencedIds,
+      );
+      const plan = applyBatch(
+        prepared,
+        {
+          accounts: new Map(positions.map((position) => [position.id, position])),
+          units: new Set(units.map((unit) => unit.code)),
+          referenced: new Map(
+            referenced.map((transaction): [string, ReferencedTransaction] => [
+              transaction.id,
+              { ...transaction, referencedBy: decisions.referencedBy.get(transaction.id) ?? null },
+            ]),
+          ),
+          outcomes: decisions.outcomes,
+        },
+        decisions.now,
+      );
+      if (plan.outcomes.length > 0) await this.repository.writeBatch(manager, plan);
+      const transactionIds = plan.results.flatMap((result) => {
+        if (result.status === 'APPLIED') return [result.transaction.id];
+        if (result.status === 'REPLAYED') return [result.transactionId];
+        return [];
+      });
+      const records = new Map(
+        (await this.repository.findTransactions(manager, unique(transactionIds))).map((record) => [record.id, record]),
+      );
+      return plan.results.map((result): SubmissionResult => {
+        if (result.status === 'REFUSED') return { ok: false, refusal: result.refusal, replayed: result.replayed };
+        const id = result.status === 'APPLIED' ? result.transaction.id : result.transactionId;
+        const transaction = records.get(id);
+        assert(transaction !== undefined, `transaction ${id} was written and must be readable`);
+        return { ok: true, transaction, replayed: result.status === 'REPLAYED' };
+      });
+    });
+  }
+
+  /** Applies one request; a refusal becomes the API error. */
+  async submitOne(request: LedgerRequest): Promise<{ transaction: TransactionRecord; replayed: boolean }> {
+    const [result] = await this.submit([request]);
+    assert(result !== undefined, 'one request has one result');
+    if (!result.ok) throw refusalError(result.refusal, result.replayed);
+    return { transaction: result.transaction, replayed: result.replayed };
+  }
+
+  /** Expires every hold whose timeout has passed; safe to run in several processes at once. */
+  async expireDueHolds(): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const holdIds = await this.repository.dueHolds(this.dataSource.manager, EXPIRY_SWEEP_SIZE);
+      if (holdIds.length === 0) return expired;
+      const results = await this.submit(
+        holdIds.map((holdId) => ({
+          type: 'EXPIRE_HOLD' as const,
+          id: expiryTransactionId(holdId),
+          holdId,
+          memo: 'Expired: the hold reached its timeout',
+          metadata: {},
+        })),
+      );
+      const applied = results.filter((result) => result.ok && !result.replayed).length;
+      expired += applied;
+      if (applied === 0) {
+        this.logger.warn(`${holdIds.length} due holds could not be expired in this sweep`);
+        return expired;
+      }
+      if (holdIds.length < EXPIRY_SWEEP_SIZE) return expired;
+    }
+  }
+
+  async transaction(id: string): Promise<TransactionRecord> {
+    const [record] = await this.repository.findTransactions(this.dataSource.manager, [requireUuid(id, 'id')]);
+    if (record === undefined) throw notFound('TRANSACTION_NOT_FOUND', `Transaction ${id} does not exist`, { id });
+    return record;
+  }
+
+  async transactions(ids: readonly string[]): Promise<TransactionRecord[]> {
+    return this.repository.findTransactions(this.dataSource.manager, ids.filter(isUuid));
+  }
+
+  async accountHistory(query: {
+    accountId: string;
+    beforeVersion: bigint | null;
+    from: Date | null;
+    to: Date | null;
+    limit: number;
+  }): Promise<HistoryEntryRecord[]> {
+    return this.repository.accountHistory(this.dataSource.manager, query);
+  }
+
+  async balanceAsOf(accountId: string, at: Date, basis: BalanceBasis): Promise<bigint> {
+    return basis === 'RECORDED'
+      ? this.repository.balanceRecordedBy(this.dataSource.manager, accountId, at)
+      : this.repository.balanceEffectiveBy(this.dataSource.manager, accountId, at);
+  }
+
+  async trialBalance(unitCodes: readonly string[] | null): Promise<TrialBalanceRecord[]> {
+    return this.repository.trialBalance(this.dataSource.manager, unitCodes);
+  }
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,159 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { DomainError } from '../errors/domain-error.js';
+import { decodeCursor, encodeCursor } from '../graphql/cursor.js';
+import { AccountsService } from './accounts.service.js';
+import { AccountModel } from './graphql/account.model.js';
+import {
+  AccountHistoryArgs,
+  PlaceHoldInput,
+  PostHoldInput,
+  PostTransactionInput,
+  PostTransactionsInput,
+  ReverseTransactionInput,
+  VoidHoldInput,
+} from './graphql/ledger.inputs.js';
+import {
+  postHoldRequest,
+  reversalRequest,
+  transferRequest,
+  voidHoldRequest,
+} from './graphql/to-ledger-request.js';
+import {
+  EntryModel,
+  HistoryConnectionModel,
+  HistoryEntryModel,
+  LedgerErrorModel,
+  TransactionModel,
+  TransactionPayloadModel,
+  TransactionResultModel,
+} from './graphql/transaction.model.js';
+import { LedgerService } from './ledger.service.js';
+import type { LedgerRequest } from './rules/ledger-model.js';
+
+const VERSION_KEY = /^\d{1,19}$/;
+
+@Resolver(() => TransactionModel)
+export class TransactionResolver {
+  constructor(
+    @Inject(LedgerService) private readonly ledger: LedgerService,
+    @Inject(AccountsService) private readonly accounts: AccountsService,
+  ) {}
+
+  @Mutation(() => TransactionPayloadModel, {
+    description: 'Posts a balanced transaction at once. The same id with the same content returns the first result.',
+  })
+  async postTransaction(@Args('input') input: PostTransactionInput): Promise<TransactionPayloadModel> {
+    return this.submitOne(transferRequest(input, false));
+  }
+
+  @Mutation(() => [TransactionResultModel], {
+    description: 'Posts up to 1000 transactions in order, in one database transaction; one result per item.',
+  })
+  async postTransactions(@Args('input') input: PostTransactionsInput): Promise<TransactionResultModel[]> {
+    const mapped = input.transactions.map((item): LedgerRequest | DomainError => {
+      try {
+        return transferRequest(item, false);
+      } catch (error) {
+        if (error instanceof DomainError) return error;
+        throw error;
+      }
+    });
+    const requests = mapped.filter((item): item is LedgerRequest => !(item instanceof DomainError));
+    const results = await this.ledger.submit(requests);
+    let next = 0;
+    return mapped.map((item, index): TransactionResultModel => {
+      const id = input.transactions[index]?.id ?? '';
+      if (item instanceof DomainError) {
+        const error = { code: item.code, reason: item.details.reason, message: item.message };
+        return { id, transaction: null, error: error as LedgerErrorModel, replayed: false };
+      }
+      const result = results[next++];
+      if (result === undefined) throw new Error('every request has a result');
+      return result.ok
+        ? { id, transaction: TransactionModel.from(result.transaction), error: null, replayed: result.replayed }
+        : { id, transaction: null, error: LedgerErrorModel.from(result.refusal), replayed: result.replayed };
+    });
+  }
+
+  @Mutation(() => TransactionPayloadModel, {
+    description: 'Sets value aside (pending) until posted, voided, or expired after timeoutSeconds.',
+  })
+  async placeHold(@Args('input') input: PlaceHoldInput): Promise<TransactionPayloadModel> {
+    return this.submitOne(transferRequest(input, true));
+  }
+
+  @Mutation(() => TransactionPayloadModel, { description: 'Posts a hold in full, or in part for two-entry holds.' })
+  async postHold(@Args('input') input: PostHoldInput): Promise<TransactionPayloadModel> {
+    return this.submitOne(postHoldRequest(input));
+  }
+
+  @Mutation(() => TransactionPayloadModel, { description: 'Releases a hold without moving value.' })
+  async voidHold(@Args('input') input: VoidHoldInput): Promise<TransactionPayloadModel> {
+    return this.submitOne(voidHoldRequest(input));
+  }
+
+  @Mutation(() => TransactionPayloadModel, {
+    description: 'Corrects a posted transaction with a new one that moves the same amounts back (once).',
+  })
+  async reverseTransaction(@Args('input') input: ReverseTransactionInput): Promise<TransactionPayloadModel> {
+    return this.submitOne(reversalRequest(input));
+  }
+
+  @Query(() => TransactionModel)
+  async transaction(@Args('id', { type: () => ID }) id: string): Promise<TransactionModel> {
+    return TransactionModel.from(await this.ledger.transaction(id));
+  }
+
+  @Query(() => HistoryConnectionModel, {
+    description: 'An account\'s entries, newest first, each with the balance it left; optionally by recorded time.',
+  })
+  async accountHistory(@Args() args: AccountHistoryArgs): Promise<HistoryConnectionModel> {
+    const account = await this.accounts.account(args.accountId);
+    const before = decodeCursor('history', args.after, VERSION_KEY);
+    const rows = await this.ledger.accountHistory({
+      accountId: account.id,
+      beforeVersion: before === null ? null : BigInt(before),
+      from: args.from ?? null,
+      to: args.to ?? null,
+      limit: args.first + 1,
+    });
+    const page = rows.slice(0, args.first);
+    const edges = page.map((row) => ({
+      cursor: encodeCursor('history', row.accountVersion.toString()),
+      node: HistoryEntryModel.from(row),
+    }));
+    return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @ResolveField(() => TransactionModel, { nullable: true, description: 'The hold resolved or transaction reversed.' })
+  async references(@Parent() transaction: TransactionModel): Promise<TransactionModel | null> {
+    return this.related(transaction.referencesId);
+  }
+
+  @ResolveField(() => TransactionModel, { nullable: true, description: 'What resolved or reversed this one.' })
+  async referencedBy(@Parent() transaction: TransactionModel): Promise<TransactionModel | null> {
+    return this.related(transaction.referencedById);
+  }
+
+  private async related(id: string | null): Promise<TransactionModel | null> {
+    if (id === null) return null;
+    const [record] = await this.ledger.transactions([id]);
+    return record === undefined ? null : TransactionModel.from(record);
+  }
+
+  private async submitOne(request: LedgerRequest): Promise<TransactionPayloadModel> {
+    const { transaction, replayed } = await this.ledger.submitOne(request);
+    return { transaction: TransactionModel.from(transaction), replayed };
+  }
+}
+
+@Resolver(() => EntryModel)
+export class EntryResolver {
+  constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
+
+  @ResolveField(() => AccountModel)
+  async account(@Parent() entry: EntryModel): Promise<AccountModel> {
+    return AccountModel.from(await this.accounts.account(entry.accountId));
+  }
+}

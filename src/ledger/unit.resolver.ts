@@ -1,0 +1,33 @@
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AccountsService } from './accounts.service.js';
+import { CreateUnitInput } from './graphql/ledger.inputs.js';
+import { UnitModel } from './graphql/unit.model.js';
+import type { UnitKind } from './rules/ledger-model.js';
+
+@Resolver(() => UnitModel)
+export class UnitResolver {
+  constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
+
+  @Mutation(() => UnitModel, { description: 'Creates a unit of account (idempotent for the same terms).' })
+  async createUnit(@Args('input') input: CreateUnitInput): Promise<UnitModel> {
+    const unit = await this.accounts.createUnit({
+      code: input.code,
+      name: input.name,
+      kind: input.kind as UnitKind,
+      scale: input.scale,
+      issuer: input.issuer ?? null,
+    });
+    return UnitModel.from(unit);
+  }
+
+  @Query(() => UnitModel)
+  async unit(@Args('code') code: string): Promise<UnitModel> {
+    return UnitModel.from(await this.accounts.unit(code));
+  }
+
+  @Query(() => [UnitModel])
+  async units(): Promise<UnitModel[]> {
+    return (await this.accounts.units()).map((unit) => UnitModel.from(unit));
+  }
+}

@@ -1,0 +1,35 @@
+import { validationFailed } from '../errors/domain-error.js';
+
+/**
+ * Amounts are whole numbers of a unit's minor unit (cents, minutes), held as bigint and sent as decimal
+ * strings: GraphQL's Int is 32-bit and JSON numbers lose precision past 2^53.
+ */
+export const INT64_MAX = 9_223_372_036_854_775_807n;
+export const INT64_MIN = -9_223_372_036_854_775_808n;
+
+const INTEGER_PATTERN = /^-?(0|[1-9]\d{0,18})$/;
+
+/** Parses a canonical decimal integer string within the signed 64-bit range. */
+export function parseMinorUnits(text: string): bigint {
+  if (!INTEGER_PATTERN.test(text)) {
+    throw validationFailed(
+      'INVALID_AMOUNT',
+      `Expected a whole number of minor units as a decimal string (like "1250"), got "${abbreviate(text)}"`,
+    );
+  }
+  const value = BigInt(text);
+  if (value > INT64_MAX || value < INT64_MIN) {
+    throw validationFailed('AMOUNT_OUT_OF_RANGE', 'Amount is outside the signed 64-bit range');
+  }
+  return value;
+}
+
+/** node-postgres returns int8 and numeric columns as strings; this is the one place they become bigint. */
+export function bigintFromColumn(value: unknown): bigint {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return BigInt(value);
+  throw new TypeError(`Expected an integer column value, got ${typeof value}`);
+}
+
+function abbreviate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
