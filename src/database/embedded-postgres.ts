@@ -36,7 +36,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (existsSync(path.join(dataDir, 'postmaster.pid')) && (await answers(url))) {
     // A server left running on this cluster (say, by a killed process) is still ours: use it.
     options.log(`embedded PostgreSQL already running on port ${options.port}; reusing it`);
-    return { url, stop: async () => undefined };
+    return { url, stop: () => Promise.resolve() };
   }
 
   const server = new EmbeddedPostgres({
@@ -61,7 +61,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (error) {
     throw new Error(
       `The embedded PostgreSQL did not start on port ${options.port} (is the port taken? set EMBEDDED_PG_PORT, ` +
-        `or DATABASE_URL to use your own server): ${String(error ?? 'it exited early')}`,
+        `or DATABASE_URL to use your own server): ${error instanceof Error ? error.message : 'it exited early'}`,
+      { cause: error },
     );
   }
   return { url, stop: () => server.stop() };

@@ -14,7 +14,13 @@ export function demoId(name: string): string {
 
 export const DEMO_UNITS: readonly NewUnit[] = [
   { code: 'CWC', name: 'Commonwealth Credit', kind: 'CREDIT', scale: 2, issuer: 'org:commonwealth-federation' },
-  { code: 'HOUR', name: 'Time-bank hour (counted in minutes)', kind: 'HOURS', scale: 0, issuer: 'org:riverside-time-bank' },
+  {
+    code: 'HOUR',
+    name: 'Time-bank hour (counted in minutes)',
+    kind: 'HOURS',
+    scale: 0,
+    issuer: 'org:riverside-time-bank',
+  },
   { code: 'EUR', name: 'Euro', kind: 'CURRENCY', scale: 2, issuer: null },
 ];
 
@@ -60,7 +66,11 @@ function transfer(
     metadata: { source: 'demo' },
     effectiveAt: null,
     hold,
-    entries: entries.map(([accountKey, side, amount]) => ({ accountId: demoId(`account:${accountKey}`), side, amount })),
+    entries: entries.map(([accountKey, side, amount]) => ({
+      accountId: demoId(`account:${accountKey}`),
+      side,
+      amount,
+    })),
   };
 }
 
@@ -88,7 +98,7 @@ export const DEMO_TRANSACTIONS: readonly LedgerRequest[] = [
     ],
     { timeoutSeconds: 7 * 24 * 3600 },
   ),
-  transfer('union-contribution', 'EUR', 'CONTRIBUTION', 'Contribution from the tenants\' union', [
+  transfer('union-contribution', 'EUR', 'CONTRIBUTION', "Contribution from the tenants' union", [
     ['strike-bank', 'DEBIT', 250_000n],
     ['strike-fund', 'CREDIT', 250_000n],
   ]),

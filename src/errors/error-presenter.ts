@@ -17,7 +17,11 @@ export function presentError(error: GraphQLError): PresentedError {
   if (domain !== undefined) {
     return { formatted: shape(error, domain.code, error.message, domain.details), internal: false };
   }
-  if (error.originalError === undefined || error.originalError === null || error.originalError instanceof GraphQLError) {
+  if (
+    error.originalError === undefined ||
+    error.originalError === null ||
+    error.originalError instanceof GraphQLError
+  ) {
     // Parse, validation and coercion errors from graphql-js itself describe the client's request.
     const reason = error.path === undefined ? 'INVALID_REQUEST' : 'INVALID_VALUE';
     return { formatted: shape(error, 'VALIDATION_FAILED', error.message, { reason }), internal: false };

@@ -8,9 +8,13 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: false,
     exceptionFactory: (errors: ValidationError[]) => {
       const fields = flatten(errors, '');
-      return validationFailed('INVALID_INPUT', fields.map((field) => `${field.path}: ${field.problems.join(', ')}`).join('; '), {
-        fields,
-      });
+      return validationFailed(
+        'INVALID_INPUT',
+        fields.map((field) => `${field.path}: ${field.problems.join(', ')}`).join('; '),
+        {
+          fields,
+        },
+      );
     },
   });
 }

@@ -10,7 +10,6 @@ import {
   BalanceAsOfModel,
   TrialBalanceModel,
 } from './graphql/account.model.js';
-import { BalanceBasisEnum } from './graphql/ledger-enums.js';
 import {
   AccountChangesArgs,
   AccountsArgs,
@@ -21,7 +20,6 @@ import {
 } from './graphql/ledger.inputs.js';
 import { UnitModel } from './graphql/unit.model.js';
 import { LedgerService } from './ledger.service.js';
-import type { AccountKind } from './rules/ledger-model.js';
 
 const UUID_KEY = /^[0-9a-f-]{36}$/;
 const VERSION_KEY = /^\d{1,19}$/;
@@ -40,16 +38,21 @@ export class AccountResolver {
       unitCode: input.unitCode,
       holder: input.holder,
       name: input.name,
-      kind: input.kind as AccountKind,
+      kind: input.kind,
       creditLimit: input.creditLimit,
       upperLimit: input.upperLimit ?? null,
     });
     return AccountModel.from(account);
   }
 
-  @Mutation(() => AccountModel, { description: 'Sets both limits; the change is kept in the account\'s history.' })
+  @Mutation(() => AccountModel, { description: "Sets both limits; the change is kept in the account's history." })
   async setAccountLimits(@Args('input') input: SetAccountLimitsInput): Promise<AccountModel> {
-    const account = await this.accountsService.setLimits(input.accountId, input.creditLimit, input.upperLimit ?? null, input.reason);
+    const account = await this.accountsService.setLimits(
+      input.accountId,
+      input.creditLimit,
+      input.upperLimit ?? null,
+      input.reason,
+    );
     return AccountModel.from(account);
   }
 
@@ -63,7 +66,9 @@ export class AccountResolver {
     return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'UNFROZEN', input.reason));
   }
 
-  @Mutation(() => AccountModel, { description: 'Closes an account for good; its balance must be zero, no holds pending.' })
+  @Mutation(() => AccountModel, {
+    description: 'Closes an account for good; its balance must be zero, no holds pending.',
+  })
   async closeAccount(@Args('input') input: ChangeAccountStatusInput): Promise<AccountModel> {
     return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'CLOSED', input.reason));
   }
@@ -89,7 +94,11 @@ export class AccountResolver {
   @Query(() => AccountChangeConnectionModel, { description: 'Changes of status and limits, newest first.' })
   async accountChanges(@Args() args: AccountChangesArgs): Promise<AccountChangeConnectionModel> {
     const before = decodeCursor('change', args.after, VERSION_KEY);
-    const rows = await this.accountsService.accountChanges(args.accountId, before === null ? null : BigInt(before), args.first + 1);
+    const rows = await this.accountsService.accountChanges(
+      args.accountId,
+      before === null ? null : BigInt(before),
+      args.first + 1,
+    );
     const page = rows.slice(0, args.first);
     const edges = page.map((row) => ({
       cursor: encodeCursor('change', row.version.toString()),
@@ -102,7 +111,7 @@ export class AccountResolver {
   async balanceAsOf(@Args() args: BalanceAsOfArgs): Promise<BalanceAsOfModel> {
     const account = await this.accountsService.account(args.accountId);
     const balance = await this.ledger.balanceAsOf(account.id, args.at, args.basis);
-    return { accountId: account.id, at: args.at, basis: args.basis as BalanceBasisEnum, balance };
+    return { accountId: account.id, at: args.at, basis: args.basis, balance };
   }
 
   @Query(() => [TrialBalanceModel], { description: 'Per unit, the totals that show the books sum to zero.' })
@@ -117,4 +126,3 @@ export class AccountResolver {
     return UnitModel.from(await this.accountsService.unit(account.unitCode));
   }
 }
-

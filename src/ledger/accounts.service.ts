@@ -49,8 +49,12 @@ export class AccountsService {
       const [stored] = await this.repository.findUnits(manager, [unit.code]);
       if (stored === undefined) throw new Error(`unit ${unit.code} vanished`);
       const same =
-        stored.name === unit.name && stored.kind === unit.kind && stored.scale === unit.scale && stored.issuer === unit.issuer;
-      if (!same) throw conflict('UNIT_EXISTS', `Unit ${unit.code} already exists with other terms`, { code: unit.code });
+        stored.name === unit.name &&
+        stored.kind === unit.kind &&
+        stored.scale === unit.scale &&
+        stored.issuer === unit.issuer;
+      if (!same)
+        throw conflict('UNIT_EXISTS', `Unit ${unit.code} already exists with other terms`, { code: unit.code });
       return stored;
     });
   }
@@ -92,7 +96,9 @@ export class AccountsService {
         return this.requireAccount(manager, account.id);
       }
       const existing = await this.requireAccount(manager, account.id);
-      const [opening] = (await this.repository.listAccountChanges(manager, account.id, 2n, 1)) as [AccountChangeRecord?];
+      const [opening] = (await this.repository.listAccountChanges(manager, account.id, 2n, 1)) as [
+        AccountChangeRecord?,
+      ];
       const same =
         existing.unitCode === input.unitCode &&
         existing.holder === input.holder &&
@@ -109,8 +115,15 @@ export class AccountsService {
     });
   }
 
-  async setLimits(accountId: string, creditLimit: bigint, upperLimit: bigint | null, reason: string): Promise<AccountRecord> {
-    return this.changeTerms(accountId, 'LIMITS_SET', reason, (account) => decideLimits(account, creditLimit, upperLimit));
+  async setLimits(
+    accountId: string,
+    creditLimit: bigint,
+    upperLimit: bigint | null,
+    reason: string,
+  ): Promise<AccountRecord> {
+    return this.changeTerms(accountId, 'LIMITS_SET', reason, (account) =>
+      decideLimits(account, creditLimit, upperLimit),
+    );
   }
 
   async changeStatus(accountId: string, target: StatusTarget, reason: string): Promise<AccountRecord> {

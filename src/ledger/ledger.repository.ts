@@ -171,13 +171,13 @@ export class LedgerRepository {
       [accountId, beforeVersion?.toString() ?? null, limit],
     );
     return rows.map((row) => ({
-      accountId: String(row['account_id']),
+      accountId: text(row['account_id']),
       version: bigintFromColumn(row['version']),
       change: row['change'] as AccountChangeKind,
       status: row['status'] as AccountPosition['status'],
       creditLimit: bigintFromColumn(row['credit_limit']),
       upperLimit: row['upper_limit'] === null ? null : bigintFromColumn(row['upper_limit']),
-      reason: String(row['reason']),
+      reason: text(row['reason']),
       changedAt: row['changed_at'] as Date,
     }));
   }
@@ -243,9 +243,7 @@ export class LedgerRepository {
   /** Writes everything a batch decided in one statement: outcomes, transactions, entries, accounts, holds. */
   async writeBatch(manager: EntityManager, plan: BatchPlan): Promise<void> {
     const transactions = plan.transactions;
-    const entries = transactions.flatMap((transaction) =>
-      transaction.entries.map((entry) => ({ transaction, entry })),
-    );
+    const entries = transactions.flatMap((transaction) => transaction.entries.map((entry) => ({ transaction, entry })));
     const closed = new Set(plan.holdsClosed);
     const opened = plan.holdsOpened.filter((hold) => !closed.has(hold.transactionId));
     const openedIds = new Set(plan.holdsOpened.map((hold) => hold.transactionId));
@@ -329,7 +327,7 @@ export class LedgerRepository {
       `SELECT transaction_id FROM open_hold WHERE expires_at <= clock_timestamp() ORDER BY expires_at LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => String(row['transaction_id']));
+    return rows.map((row) => text(row['transaction_id']));
   }
 
   // ── Reads ─────────────────────────────────────────────────────────────────────────────────────────
@@ -357,11 +355,11 @@ export class LedgerRepository {
       [query.accountId, query.beforeVersion?.toString() ?? null, query.from, query.to, query.limit],
     );
     return rows.map((row) => ({
-      transactionId: String(row['transaction_id']),
+      transactionId: text(row['transaction_id']),
       sequence: bigintFromColumn(row['sequence']),
       operation: row['operation'] as Operation,
-      kind: String(row['kind']),
-      memo: String(row['memo']),
+      kind: text(row['kind']),
+      memo: text(row['memo']),
       side: row['side'] as 'DEBIT' | 'CREDIT',
       amount: bigintFromColumn(row['amount']),
       pending: row['pending'] === true,
@@ -405,7 +403,7 @@ export class LedgerRepository {
       [unitCodes],
     );
     return rows.map((row) => ({
-      unitCode: String(row['unit_code']),
+      unitCode: text(row['unit_code']),
       accountCount: Number(row['account_count']),
       debitsPosted: bigintFromColumn(row['debits_posted']),
       creditsPosted: bigintFromColumn(row['credits_posted']),
@@ -415,23 +413,33 @@ export class LedgerRepository {
   }
 }
 
+/** node-postgres returns text, uuid and enum-like columns as strings; anything else is a bug. */
+function text(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`Expected a text column, got ${typeof value}`);
+  return value;
+}
+
+function nullableText(value: unknown): string | null {
+  return value === null ? null : text(value);
+}
+
 function toUnit(row: Row): UnitRecord {
   return {
-    code: String(row['code']),
-    name: String(row['name']),
+    code: text(row['code']),
+    name: text(row['name']),
     kind: row['kind'] as UnitKind,
     scale: Number(row['scale']),
-    issuer: row['issuer'] === null ? null : String(row['issuer']),
+    issuer: nullableText(row['issuer']),
     createdAt: row['created_at'] as Date,
   };
 }
 
 function toAccount(row: Row): AccountRecord {
   return {
-    id: String(row['id']),
-    unitCode: String(row['unit_code']),
-    holder: String(row['holder']),
-    name: String(row['name']),
+    id: text(row['id']),
+    unitCode: text(row['unit_code']),
+    holder: text(row['holder']),
+    name: text(row['name']),
     kind: row['kind'] as AccountRecord['kind'],
     status: row['status'] as AccountRecord['status'],
     creditLimit: bigintFromColumn(row['credit_limit']),
@@ -459,29 +467,27 @@ function toTransaction(row: Row): TransactionRecord {
   const operation = row['operation'] as Operation;
   const resolvedBy = row['referenced_by_operation'] === null ? null : (row['referenced_by_operation'] as Operation);
   return {
-    id: String(row['id']),
+    id: text(row['id']),
     sequence: bigintFromColumn(row['sequence']),
-    unitCode: String(row['unit_code']),
+    unitCode: text(row['unit_code']),
     operation,
     status: transactionStatus(operation, resolvedBy),
-    kind: String(row['kind']),
-    memo: String(row['memo']),
+    kind: text(row['kind']),
+    memo: text(row['memo']),
     metadata: row['metadata'] as Record<string, string>,
-    referencesId: row['references_id'] === null ? null : String(row['references_id']),
-    referencedById: row['referenced_by_id'] === null ? null : String(row['referenced_by_id']),
+    referencesId: nullableText(row['references_id']),
+    referencedById: nullableText(row['referenced_by_id']),
     expiresAt: (row['expires_at'] as Date | null) ?? null,
     effectiveAt: row['effective_at'] as Date,
     recordedAt: row['recorded_at'] as Date,
-    entries: ((row['entries'] as EntryJson[] | null) ?? []).map(
-      (entry): EntryRecord => ({
-        index: entry.index,
-        accountId: entry.accountId,
-        side: entry.side,
-        amount: BigInt(entry.amount),
-        pending: entry.pending,
-        accountVersion: BigInt(entry.accountVersion),
-        balanceAfter: BigInt(entry.balanceAfter),
-      }),
-    ),
+    entries: ((row['entries'] as EntryJson[] | null) ?? []).map((entry): EntryRecord => ({
+      index: entry.index,
+      accountId: entry.accountId,
+      side: entry.side,
+      amount: BigInt(entry.amount),
+      pending: entry.pending,
+      accountVersion: BigInt(entry.accountVersion),
+      balanceAfter: BigInt(entry.balanceAfter),
+    })),
   };
 }

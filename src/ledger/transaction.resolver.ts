@@ -13,12 +13,7 @@ import {
   ReverseTransactionInput,
   VoidHoldInput,
 } from './graphql/ledger.inputs.js';
-import {
-  postHoldRequest,
-  reversalRequest,
-  transferRequest,
-  voidHoldRequest,
-} from './graphql/to-ledger-request.js';
+import { postHoldRequest, reversalRequest, transferRequest, voidHoldRequest } from './graphql/to-ledger-request.js';
 import {
   EntryModel,
   HistoryConnectionModel,
@@ -66,7 +61,7 @@ export class TransactionResolver {
       const id = input.transactions[index]?.id ?? '';
       if (item instanceof DomainError) {
         const error = { code: item.code, reason: item.details.reason, message: item.message };
-        return { id, transaction: null, error: error as LedgerErrorModel, replayed: false };
+        return { id, transaction: null, error: error, replayed: false };
       }
       const result = results[next++];
       if (result === undefined) throw new Error('every request has a result');
@@ -106,7 +101,7 @@ export class TransactionResolver {
   }
 
   @Query(() => HistoryConnectionModel, {
-    description: 'An account\'s entries, newest first, each with the balance it left; optionally by recorded time.',
+    description: "An account's entries, newest first, each with the balance it left; optionally by recorded time.",
   })
   async accountHistory(@Args() args: AccountHistoryArgs): Promise<HistoryConnectionModel> {
     const account = await this.accounts.account(args.accountId);

@@ -3,7 +3,6 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitInput } from './graphql/ledger.inputs.js';
 import { UnitModel } from './graphql/unit.model.js';
-import type { UnitKind } from './rules/ledger-model.js';
 
 @Resolver(() => UnitModel)
 export class UnitResolver {
@@ -14,7 +13,7 @@ export class UnitResolver {
     const unit = await this.accounts.createUnit({
       code: input.code,
       name: input.name,
-      kind: input.kind as UnitKind,
+      kind: input.kind,
       scale: input.scale,
       issuer: input.issuer ?? null,
     });

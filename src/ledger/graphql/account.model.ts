@@ -50,7 +50,9 @@ export class AccountModel {
   @Field(() => MoneyScalar, { description: 'Balance less pending debits (what holds have set aside).' })
   availableBalance!: bigint;
 
-  @Field(() => MoneyScalar, { description: 'How much more the account can pay now: available balance plus credit limit.' })
+  @Field(() => MoneyScalar, {
+    description: 'How much more the account can pay now: available balance plus credit limit.',
+  })
   debitCapacity!: bigint;
 
   @Field(() => Int64Scalar, { description: 'Advances by one with every entry and every change; never skips.' })

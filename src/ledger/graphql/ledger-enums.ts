@@ -56,7 +56,7 @@ registerEnumType(UnitKindEnum, {
 registerEnumType(AccountKindEnum, {
   name: 'AccountKind',
   description:
-    'MEMBER: a person\'s or organisation\'s own account. FUND: pooled value (a strike fund). RESERVE: set aside ' +
+    "MEMBER: a person's or organisation's own account. FUND: pooled value (a strike fund). RESERVE: set aside " +
     '(a stewardship reserve). CLEARING: passes value through. ISSUANCE: where a unit is issued from (runs negative ' +
     'within its credit limit). EXTERNAL: mirrors value held outside the ledger (a bank account).',
 });

@@ -1,5 +1,15 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { MoneyScalar } from '../../money/money.scalar.js';
 import { DEFAULT_PAGE_SIZE, MAX_BATCH_SIZE, MAX_PAGE_SIZE, MAX_REASON_LENGTH } from '../rules/ledger-limits.js';
 import { AccountKindEnum, BalanceBasisEnum, SideEnum, UnitKindEnum } from './ledger-enums.js';

@@ -41,7 +41,7 @@ export class EntryModel {
   @Field(() => Int64Scalar, { description: 'The account version this entry produced.' })
   accountVersion!: bigint;
 
-  @Field(() => MoneyScalar, { description: 'The account\'s posted balance after this entry.' })
+  @Field(() => MoneyScalar, { description: "The account's posted balance after this entry." })
   balanceAfter!: bigint;
 
   static from(record: EntryRecord): EntryModel {

@@ -49,6 +49,11 @@ function closedRefusal(account: AccountPosition): TermsDecision<never> {
   return refused('CONFLICT', 'ACCOUNT_CLOSED', `Account ${account.id} is closed`, account);
 }
 
-function refused(code: Refusal['code'], reason: string, message: string, account: AccountPosition): TermsDecision<never> {
+function refused(
+  code: Refusal['code'],
+  reason: string,
+  message: string,
+  account: AccountPosition,
+): TermsDecision<never> {
   return { outcome: 'REFUSED', refusal: { code, reason, message, details: { accountId: account.id } } };
 }

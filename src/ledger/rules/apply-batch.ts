@@ -231,12 +231,17 @@ class BatchLedger {
         });
       }
       if (account.unitCode !== unitCode) {
-        return refuse('VALIDATION_FAILED', 'UNIT_MISMATCH', `Account ${account.id} is in ${account.unitCode}, not ${unitCode}`, {
-          accountId: account.id,
-          entryIndex,
-          accountUnit: account.unitCode,
-          transactionUnit: unitCode,
-        });
+        return refuse(
+          'VALIDATION_FAILED',
+          'UNIT_MISMATCH',
+          `Account ${account.id} is in ${account.unitCode}, not ${unitCode}`,
+          {
+            accountId: account.id,
+            entryIndex,
+            accountUnit: account.unitCode,
+            transactionUnit: unitCode,
+          },
+        );
       }
       const statusRefusal = refuseInactive(account, entryIndex);
       if (statusRefusal !== null) return statusRefusal;
@@ -310,7 +315,9 @@ class BatchLedger {
     const positions: AccountPosition[] = [];
     const entries = hold.entries.map((entry, index): NewEntry => {
       const posted = request.amount ?? entry.amount;
-      const next = advance(release(move(this.account(entry.accountId), entry.side, posted, false), entry.side, entry.amount));
+      const next = advance(
+        release(move(this.account(entry.accountId), entry.side, posted, false), entry.side, entry.amount),
+      );
       positions.push(next);
       return {
         index,
@@ -429,16 +436,27 @@ function refuse(code: Refusal['code'], reason: string, message: string, details:
 
 function refuseInactive(account: AccountPosition, entryIndex: number): Decision | null {
   if (account.status === 'CLOSED') {
-    return refuse('CONFLICT', 'ACCOUNT_CLOSED', `Account ${account.id} is closed`, { accountId: account.id, entryIndex });
+    return refuse('CONFLICT', 'ACCOUNT_CLOSED', `Account ${account.id} is closed`, {
+      accountId: account.id,
+      entryIndex,
+    });
   }
   if (account.status === 'FROZEN') {
-    return refuse('CONFLICT', 'ACCOUNT_FROZEN', `Account ${account.id} is frozen`, { accountId: account.id, entryIndex });
+    return refuse('CONFLICT', 'ACCOUNT_FROZEN', `Account ${account.id} is frozen`, {
+      accountId: account.id,
+      entryIndex,
+    });
   }
   return null;
 }
 
 /** Adds an amount to one side of an account, posted or pending. */
-export function move(account: AccountPosition, side: 'DEBIT' | 'CREDIT', amount: bigint, held: boolean): AccountPosition {
+export function move(
+  account: AccountPosition,
+  side: 'DEBIT' | 'CREDIT',
+  amount: bigint,
+  held: boolean,
+): AccountPosition {
   if (side === 'DEBIT') {
     return held
       ? { ...account, debitsPending: account.debitsPending + amount }

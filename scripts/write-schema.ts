@@ -1,0 +1,17 @@
+/**
+ * Writes schema.graphql from the code (no database needed): `npm run schema`. A test compares the running
+ * service's schema with the committed file, so a stale file fails the suite.
+ */
+import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
+import { LEDGER_RESOLVERS } from '../src/ledger/ledger.module.js';
+import { printSortedSchema } from '../src/graphql/print-schema.js';
+
+const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
+await app.init();
+const schema = await app.get(GraphQLSchemaFactory).create([...LEDGER_RESOLVERS]);
+await writeFile('schema.graphql', printSortedSchema(schema));
+await app.close();
+process.stdout.write('wrote schema.graphql\n');
