@@ -44,6 +44,9 @@ export class AccountsService {
 
   /** Creates a unit; creating the same unit again returns it, a different one under the code is a CONFLICT. */
   async createUnit(unit: NewUnit): Promise<UnitRecord> {
+    if (unit.kind === 'HOURS' && unit.scale !== 0) {
+      throw validationFailed('HOURS_IN_MINUTES', 'Hours are kept in whole minutes: an HOURS unit has scale 0');
+    }
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       await this.repository.insertUnit(manager, unit);
       const [stored] = await this.repository.findUnits(manager, [unit.code]);

@@ -118,8 +118,11 @@ export class LedgerRepository {
     reason: string,
   ): Promise<AccountRecord> {
     const rows: Row[] = await manager.query(
-      `UPDATE account SET status = $2, credit_limit = $3, upper_limit = $4, version = $5
-       WHERE id = $1 RETURNING ${ACCOUNT_COLUMNS}`,
+      // Wrapped in a SELECT: for a bare UPDATE, TypeORM returns [rows, count] instead of the rows.
+      `WITH updated AS (
+         UPDATE account SET status = $2, credit_limit = $3, upper_limit = $4, version = $5
+         WHERE id = $1 RETURNING ${ACCOUNT_COLUMNS}
+       ) SELECT * FROM updated`,
       [
         account.id,
         account.status,

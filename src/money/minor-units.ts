@@ -7,7 +7,7 @@ import { validationFailed } from '../errors/domain-error.js';
 export const INT64_MAX = 9_223_372_036_854_775_807n;
 export const INT64_MIN = -9_223_372_036_854_775_808n;
 
-const INTEGER_PATTERN = /^-?(0|[1-9]\d{0,18})$/;
+const INTEGER_PATTERN = /^(0|-?[1-9]\d{0,18})$/;
 
 /** Parses a canonical decimal integer string within the signed 64-bit range. */
 export function parseMinorUnits(text: string): bigint {

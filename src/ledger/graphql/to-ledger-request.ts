@@ -23,7 +23,7 @@ export function transferRequest(input: PostTransactionInput | PlaceHoldInput, he
     })),
     memo: input.memo,
     metadata: toMetadata(input.metadata),
-    effectiveAt: input.effectiveAt ?? null,
+    effectiveAt: validDate(input.effectiveAt ?? null, 'effectiveAt'),
     hold: held ? { timeoutSeconds: 'timeoutSeconds' in input ? (input.timeoutSeconds ?? null) : null } : null,
   };
 }
@@ -57,6 +57,14 @@ export function reversalRequest(input: ReverseTransactionInput): LedgerRequest {
     memo: input.memo,
     metadata: toMetadata(input.metadata),
   };
+}
+
+/** The Date scalar lets an unparseable string through as an Invalid Date; it stops here. */
+function validDate(date: Date | null, field: string): Date | null {
+  if (date !== null && Number.isNaN(date.getTime())) {
+    throw validationFailed('INVALID_DATE', `${field} is not a valid ISO 8601 date-time`, { field });
+  }
+  return date;
 }
 
 function toMetadata(entries: readonly MetadataEntryInput[]): Metadata {

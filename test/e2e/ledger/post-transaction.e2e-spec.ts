@@ -29,10 +29,22 @@ describe('postTransaction', () => {
   });
 
   it('posts a balanced transaction and updates both accounts', async () => {
-    const data = await app.ok(POST_TRANSACTION, { input: transfer(alice, bob, '250', { memo: 'bread', kind: 'TRADE' }) });
+    const data = await app.ok(POST_TRANSACTION, {
+      input: transfer(alice, bob, '250', { memo: 'bread', kind: 'TRADE' }),
+    });
     expect(data.postTransaction.replayed).toBe(false);
-    expect(data.postTransaction.transaction).toMatchObject({ status: 'POSTED', operation: 'TRANSFER', kind: 'TRADE', memo: 'bread' });
-    expect(await account(app, alice)).toMatchObject({ balance: '-250', availableBalance: '-250', debitCapacity: '750', version: '2' });
+    expect(data.postTransaction.transaction).toMatchObject({
+      status: 'POSTED',
+      operation: 'TRANSFER',
+      kind: 'TRADE',
+      memo: 'bread',
+    });
+    expect(await account(app, alice)).toMatchObject({
+      balance: '-250',
+      availableBalance: '-250',
+      debitCapacity: '750',
+      version: '2',
+    });
     expect(await account(app, bob)).toMatchObject({ balance: '250', version: '2' });
   });
 
@@ -79,10 +91,14 @@ describe('postTransaction', () => {
   });
 
   it('never overdraws under 50 concurrent debits racing against one credit limit', async () => {
-    const requests = Array.from({ length: 50 }, () => app.graphql(POST_TRANSACTION, { input: transfer(alice, bob, '30') }));
+    const requests = Array.from({ length: 50 }, () =>
+      app.graphql(POST_TRANSACTION, { input: transfer(alice, bob, '30') }),
+    );
     const responses = await Promise.all(requests);
     const posted = responses.filter((response) => response.errors === undefined).length;
-    const refused = responses.filter((response) => response.errors?.[0]?.extensions.details.reason === 'CREDIT_LIMIT_EXCEEDED');
+    const refused = responses.filter(
+      (response) => response.errors?.[0]?.extensions.details.reason === 'CREDIT_LIMIT_EXCEEDED',
+    );
     expect(posted).toBe(33);
     expect(refused).toHaveLength(17);
     expect(await account(app, alice)).toMatchObject({ balance: String(-30 * 33), version: String(1 + 33) });
@@ -92,7 +108,9 @@ describe('postTransaction', () => {
     await app.ok(POST_TRANSACTION, { input: transfer(alice, bob, '500') });
     const responses = await Promise.all(
       Array.from({ length: 40 }, (_, index) =>
-        app.graphql(POST_TRANSACTION, { input: index % 2 === 0 ? transfer(alice, bob, '1') : transfer(bob, alice, '1') }),
+        app.graphql(POST_TRANSACTION, {
+          input: index % 2 === 0 ? transfer(alice, bob, '1') : transfer(bob, alice, '1'),
+        }),
       ),
     );
     expect(responses.every((response) => response.errors === undefined)).toBe(true);
@@ -101,6 +119,9 @@ describe('postTransaction', () => {
 
   it('answers an unknown id with NOT_FOUND', async () => {
     const response = await app.graphql(POST_TRANSACTION, { input: transfer(alice, randomUUID(), '1') });
-    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'ACCOUNT_NOT_FOUND' } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      details: { reason: 'ACCOUNT_NOT_FOUND' },
+    });
   });
 });

@@ -9,7 +9,13 @@ import { createTestDatabase } from './test-database.js';
 export interface GraphQLResponse<T = Record<string, unknown>> {
   readonly status: number;
   readonly data: T | null;
-  readonly errors: readonly { message: string; path?: string[]; extensions: { code: string; details: { reason: string } & Record<string, unknown> } }[] | undefined;
+  readonly errors:
+    | readonly {
+        message: string;
+        path?: string[];
+        extensions: { code: string; details: { reason: string } & Record<string, unknown> };
+      }[]
+    | undefined;
 }
 
 /**
@@ -41,7 +47,10 @@ export class TestApp {
     return new TestApp(app, app.get(DataSource), database.drop);
   }
 
-  async graphql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+  async graphql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphQLResponse<T>> {
     const response = await request(this.app.getHttpServer())
       .post('/graphql')
       .set('content-type', 'application/json')

@@ -1,0 +1,218 @@
+/**
+ * Goal: PostgreSQL enforces the ledger's core rules on its own, as the second line behind the TypeScript
+ * rules: history is append-only, transactions are balanced and complete, entries never cross units, account
+ * rows only move forward and within their limits, and a hold or transaction is resolved at most once.
+ * Method: rows made through the API (units, accounts, transfers, holds, reversals), then direct SQL through
+ * app.dataSource that tries to break each rule; every attempt must fail and leave the ledger as it was.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { TestApp } from '../setup/test-app.js';
+import { POST_TRANSACTION, REVERSE_TRANSACTION, createUnit, openAccount, transfer } from './ledger-fixtures.js';
+
+describe('database guards', () => {
+  let app: TestApp;
+  let alice: string;
+  let bob: string;
+  let posted: string;
+
+  beforeAll(async () => {
+    app = await TestApp.start();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+  beforeEach(async () => {
+    await app.truncate();
+    await createUnit(app);
+    alice = await openAccount(app, { creditLimit: '1000' });
+    bob = await openAccount(app);
+    const input = transfer(alice, bob, '250');
+    await app.ok(POST_TRANSACTION, { input });
+    posted = input.id;
+  });
+  afterEach(async () => {
+    await app.assertBooksBalance();
+  });
+
+  /** Runs SQL that must fail with the given message, and checks the ledger is unchanged afterwards. */
+  async function expectRefused(work: () => Promise<unknown>, message: RegExp): Promise<void> {
+    const before = await app.snapshot();
+    await expect(work()).rejects.toThrow(message);
+    expect(await app.snapshot()).toBe(before);
+  }
+
+  /** A transaction's outcome and header, written by hand as the repository would. */
+  async function insertHeader(
+    manager: EntityManager,
+    id: string,
+    options: { entryCount?: number; operation?: string; referencesId?: string } = {},
+  ) {
+    await manager.query(
+      `INSERT INTO transaction_outcome (id, content_hash) VALUES ($1, decode(repeat('ab', 32), 'hex'))`,
+      [id],
+    );
+    await manager.query(
+      `INSERT INTO ledger_transaction (id, unit_code, operation, kind, memo, metadata, references_id, entry_count,
+                                       effective_at, recorded_at)
+       VALUES ($1, 'CWC', $2, 'TRANSFER', '', '{}', $3, $4, now(), now())`,
+      [id, options.operation ?? 'TRANSFER', options.referencesId ?? null, options.entryCount ?? 2],
+    );
+  }
+
+  const ENTRY_INSERT = `INSERT INTO entry (transaction_id, index, account_id, unit_code, side, amount, pending, account_version,
+                                           balance_after, sequence, effective_at, recorded_at)`;
+
+  describe('append-only history', () => {
+    it.each([
+      ['UPDATE entry', () => `UPDATE entry SET amount = amount + 1 WHERE transaction_id = '${posted}'`],
+      ['DELETE FROM entry', () => `DELETE FROM entry WHERE transaction_id = '${posted}'`],
+      ['UPDATE ledger_transaction', () => `UPDATE ledger_transaction SET memo = 'rewritten' WHERE id = '${posted}'`],
+      ['DELETE FROM ledger_transaction', () => `DELETE FROM ledger_transaction WHERE id = '${posted}'`],
+      ['DELETE FROM transaction_outcome', () => `DELETE FROM transaction_outcome WHERE id = '${posted}'`],
+      ['UPDATE transaction_outcome', () => `UPDATE transaction_outcome SET refusal = '{}' WHERE id = '${posted}'`],
+      ['DELETE FROM account', () => `DELETE FROM account WHERE id = '${bob}'`],
+      ['DELETE FROM account_change', () => `DELETE FROM account_change WHERE account_id = '${bob}'`],
+      ['UPDATE account_change', () => `UPDATE account_change SET reason = 'x' WHERE account_id = '${bob}'`],
+      ['DELETE FROM unit', () => `DELETE FROM unit WHERE code = 'CWC'`],
+    ])('refuses %s', async (_name, sql) => {
+      await expectRefused(() => app.dataSource.query(sql()), /append-only/);
+    });
+  });
+
+  describe('balanced and complete transactions', () => {
+    it('refuses an unbalanced transaction inserted by hand (100 debit, 90 credit)', async () => {
+      const id = randomUUID();
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            await insertHeader(manager, id);
+            await manager.query(
+              `${ENTRY_INSERT} VALUES
+                 ($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now()),
+                 ($1, 1, $3, 'CWC', 'CREDIT', 90, false, 100, 90, 9000, now(), now())`,
+              [id, alice, bob],
+            );
+          }),
+        /unbalanced/,
+      );
+    });
+
+    it('refuses entries that do not match the entry count, even when balanced', async () => {
+      const id = randomUUID();
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            await insertHeader(manager, id, { entryCount: 3 });
+            await manager.query(
+              `${ENTRY_INSERT} VALUES
+                 ($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now()),
+                 ($1, 1, $3, 'CWC', 'CREDIT', 100, false, 100, 100, 9000, now(), now())`,
+              [id, alice, bob],
+            );
+          }),
+        /incomplete, unbalanced or mixed entries/,
+      );
+    });
+
+    it('refuses to commit a transaction with no entries', async () => {
+      const id = randomUUID();
+      let headerWritten = false;
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            await insertHeader(manager, id);
+            headerWritten = true;
+          }),
+        /has no entries/,
+      );
+      // The header itself was accepted; only the commit (the deferred check) refused it.
+      expect(headerWritten).toBe(true);
+    });
+
+    it('refuses an entry whose account is in another unit (entry_account_unit_fk)', async () => {
+      await createUnit(app, 'HOUR', 'HOURS', 0);
+      const hours = await openAccount(app, { unitCode: 'HOUR' });
+      const id = randomUUID();
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            await insertHeader(manager, id);
+            await manager.query(
+              `${ENTRY_INSERT} VALUES
+                 ($1, 0, $2, 'CWC', 'DEBIT', 5, false, 100, -5, 9000, now(), now()),
+                 ($1, 1, $3, 'CWC', 'CREDIT', 5, false, 100, 5, 9000, now(), now())`,
+              [id, alice, hours],
+            );
+          }),
+        /entry_account_unit_fk/,
+      );
+    });
+  });
+
+  describe('account rows', () => {
+    it('refuses an UPDATE that takes debits past the credit limit', async () => {
+      await expectRefused(
+        () =>
+          app.dataSource.query(
+            `UPDATE account SET debits_posted = debits_posted + 751, version = version + 1 WHERE id = $1`,
+            [alice],
+          ),
+        /past its credit limit/,
+      );
+      // Up to the limit exactly is allowed by the guard (in a transaction rolled back, to keep the books whole).
+      await expect(
+        app.dataSource.transaction(async (manager) => {
+          await manager.query(
+            `UPDATE account SET debits_posted = debits_posted + 750, version = version + 1 WHERE id = $1`,
+            [alice],
+          );
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+    });
+
+    it('refuses an UPDATE that decreases or keeps the version', async () => {
+      await expectRefused(
+        () => app.dataSource.query(`UPDATE account SET version = version - 1 WHERE id = $1`, [alice]),
+        /version must advance/,
+      );
+      await expectRefused(
+        () => app.dataSource.query(`UPDATE account SET name = 'renamed' WHERE id = $1`, [alice]),
+        /version must advance/,
+      );
+    });
+
+    it('refuses an UPDATE that shrinks posted counters or changes identity', async () => {
+      await expectRefused(
+        () => app.dataSource.query(`UPDATE account SET credits_posted = 0, version = version + 1 WHERE id = $1`, [bob]),
+        /never decrease/,
+      );
+      await expectRefused(
+        () =>
+          app.dataSource.query(`UPDATE account SET holder = 'org:thief', version = version + 1 WHERE id = $1`, [bob]),
+        /identity is immutable/,
+      );
+    });
+  });
+
+  describe('one resolution per reference', () => {
+    it('refuses a second transaction with the same references_id (ledger_transaction_referenced_once)', async () => {
+      const reversalId = randomUUID();
+      await app.ok(REVERSE_TRANSACTION, { input: { id: reversalId, transactionId: posted } });
+      const rows: { references_id: string }[] = await app.dataSource.query(
+        `SELECT references_id FROM ledger_transaction WHERE id = $1`,
+        [reversalId],
+      );
+      expect(rows).toEqual([{ references_id: posted }]);
+
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            await insertHeader(manager, randomUUID(), { operation: 'REVERSAL', referencesId: posted });
+          }),
+        /ledger_transaction_referenced_once/,
+      );
+    });
+  });
+});

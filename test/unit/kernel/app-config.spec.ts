@@ -1,0 +1,177 @@
+/**
+ * Goal: loadConfig reads every setting with its documented default and reports every invalid setting in
+ * one ConfigError. Method: worked examples over plain env objects (process.env is never touched).
+ */
+import { ConfigError, loadConfig } from '../../../src/config/app-config.js';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      nodeEnv: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      databaseUrl: undefined,
+      databasePoolSize: 10,
+      embeddedDataDir: '.data/postgres',
+      embeddedPort: 54329,
+      logLevel: 'log',
+      graphqlIde: true,
+      demoData: true,
+      holdExpiryIntervalMs: 1000,
+    });
+  });
+
+  it('treats blank values as unset and trims values', () => {
+    expect(loadConfig({ PORT: '  ', HOST: '', LOG_LEVEL: ' debug ', PORT_X: 'ignored' })).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      logLevel: 'debug',
+    });
+    expect(loadConfig({ PORT: ' 8080 ', HOST: ' 0.0.0.0 ' })).toMatchObject({ port: 8080, host: '0.0.0.0' });
+  });
+
+  it('reads every valid setting', () => {
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        PORT: '0',
+        DATABASE_URL: 'postgresql://u:p@db:5432/ledger',
+        DATABASE_POOL_SIZE: '200',
+        EMBEDDED_PG_DIR: '/tmp/pg',
+        EMBEDDED_PG_PORT: '1024',
+        LOG_LEVEL: 'verbose',
+        GRAPHQL_IDE: 'TRUE',
+        DEMO_DATA: '1',
+        HOLD_EXPIRY_INTERVAL_MS: '0',
+      }),
+    ).toEqual({
+      nodeEnv: 'production',
+      host: '0.0.0.0',
+      port: 0,
+      databaseUrl: 'postgresql://u:p@db:5432/ledger',
+      databasePoolSize: 200,
+      embeddedDataDir: '/tmp/pg',
+      embeddedPort: 1024,
+      logLevel: 'verbose',
+      graphqlIde: true,
+      demoData: true,
+      holdExpiryIntervalMs: 0,
+    });
+  });
+
+  it('turns the IDE and demo data off by default in production, and requires DATABASE_URL there', () => {
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toMatchObject({
+      graphqlIde: false,
+      demoData: false,
+    });
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringContaining('DATABASE_URL is required when NODE_ENV=production'),
+    ]);
+    expect(loadConfig({ NODE_ENV: 'test' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['True', true],
+    ['false', false],
+    ['0', false],
+    [' FALSE ', false],
+  ])('reads boolean %j as %s', (raw, expected) => {
+    expect(loadConfig({ GRAPHQL_IDE: raw, DEMO_DATA: raw })).toMatchObject({
+      graphqlIde: expected,
+      demoData: expected,
+    });
+  });
+
+  it.each(['yes', 'no', 'on', '2'])('refuses boolean %j', (raw) => {
+    expect(problemsOf({ GRAPHQL_IDE: raw })).toEqual([`GRAPHQL_IDE must be true or false, got "${raw}"`]);
+  });
+
+  it.each([
+    ['PORT', '65535', 65535],
+    ['EMBEDDED_PG_PORT', '65535', 65535],
+    ['DATABASE_POOL_SIZE', '1', 1],
+    ['HOLD_EXPIRY_INTERVAL_MS', '3600000', 3_600_000],
+  ])('accepts %s=%s at the edge of its range', (name, raw, value) => {
+    const key = {
+      PORT: 'port',
+      EMBEDDED_PG_PORT: 'embeddedPort',
+      DATABASE_POOL_SIZE: 'databasePoolSize',
+      HOLD_EXPIRY_INTERVAL_MS: 'holdExpiryIntervalMs',
+    }[name];
+    expect(loadConfig({ [name]: raw })).toMatchObject({ [key ?? '']: value });
+  });
+
+  it.each([
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', '1e3'],
+    ['PORT', '+80'],
+    ['PORT', 'http'],
+    ['EMBEDDED_PG_PORT', '1023'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_POOL_SIZE', '201'],
+    ['HOLD_EXPIRY_INTERVAL_MS', '3600001'],
+  ])('refuses %s=%j', (name, raw) => {
+    expect(problemsOf({ [name]: raw })).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${name} must be a whole number from \\d+ to \\d+, got "${raw.replace(/[.+]/g, '\\$&')}"$`),
+      ),
+    ]);
+  });
+
+  it('lists every problem in one ConfigError', () => {
+    const env = {
+      NODE_ENV: 'staging',
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://db/x',
+      DATABASE_POOL_SIZE: '0',
+      EMBEDDED_PG_PORT: '80',
+      LOG_LEVEL: 'trace',
+      GRAPHQL_IDE: 'yes',
+      DEMO_DATA: 'maybe',
+      HOLD_EXPIRY_INTERVAL_MS: '-5',
+    };
+    let caught: unknown;
+    try {
+      loadConfig(env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(error.name).toBe('ConfigError');
+    expect(error.problems).toHaveLength(9);
+    for (const name of Object.keys(env)) {
+      expect(error.problems.some((p) => p.startsWith(name))).toBe(true);
+      expect(error.message).toContain(name);
+    }
+    expect(error.message.startsWith('Invalid configuration:\n  - ')).toBe(true);
+    expect(error.problems).toContain('NODE_ENV must be one of development, production, test, got "staging"');
+    expect(error.problems).toContain('LOG_LEVEL must be one of error, warn, log, debug, verbose, got "trace"');
+    expect(error.problems).toContain('DATABASE_URL must start with postgres:// or postgresql://, got "mysql:"');
+  });
+
+  it('refuses a DATABASE_URL that is not a URL', () => {
+    expect(problemsOf({ DATABASE_URL: 'not a url' })).toEqual(['DATABASE_URL is not a valid URL']);
+  });
+
+  it('reports a missing DATABASE_URL in production together with other problems', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: 'x' });
+    expect(problems).toHaveLength(2);
+    expect(problems[1]).toContain('DATABASE_URL is required');
+  });
+});

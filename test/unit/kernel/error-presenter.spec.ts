@@ -1,0 +1,130 @@
+/**
+ * Goal: presentError gives every error the API's shape (a closed code, a reason in details) and never
+ * leaks internals; page cursors round-trip and refuse anything they did not produce. Method: worked
+ * examples over hand-built GraphQLErrors, and a fast-check round-trip property for cursors.
+ */
+import fc from 'fast-check';
+import { GraphQLError } from 'graphql';
+import { DomainError, conflict, notFound, validationFailed } from '../../../src/errors/domain-error.js';
+import { presentError } from '../../../src/errors/error-presenter.js';
+import { decodeCursor, encodeCursor } from '../../../src/graphql/cursor.js';
+
+describe('presentError', () => {
+  it('shows a DomainError with its code and details, keeping path and locations', () => {
+    const domain = new DomainError('INSUFFICIENT_FUNDS', 'Account would go past its credit limit', {
+      reason: 'CREDIT_LIMIT_EXCEEDED',
+      accountId: 'a1',
+    });
+    const error = new GraphQLError(domain.message, { originalError: domain, path: ['postTransaction'] });
+    expect(presentError(error)).toEqual({
+      internal: false,
+      formatted: {
+        message: 'Account would go past its credit limit',
+        path: ['postTransaction'],
+        extensions: { code: 'INSUFFICIENT_FUNDS', details: { reason: 'CREDIT_LIMIT_EXCEEDED', accountId: 'a1' } },
+      },
+    });
+  });
+
+  it('finds a DomainError wrapped in another GraphQLError (scalar coercion)', () => {
+    const domain = validationFailed('INVALID_AMOUNT', 'Money must be a string');
+    const inner = new GraphQLError('inner', { originalError: domain });
+    const outer = new GraphQLError('Variable "$amount" got invalid value', { originalError: inner });
+    expect(presentError(outer).formatted.extensions).toEqual({
+      code: 'VALIDATION_FAILED',
+      details: { reason: 'INVALID_AMOUNT' },
+    });
+    expect(presentError(outer).formatted.message).toBe('Variable "$amount" got invalid value');
+  });
+
+  it('keeps the helpers codes', () => {
+    const wrap = (e: DomainError) =>
+      presentError(new GraphQLError(e.message, { originalError: e })).formatted.extensions;
+    expect(wrap(notFound('ACCOUNT_NOT_FOUND', 'no', { accountId: 'x' }))).toEqual({
+      code: 'NOT_FOUND',
+      details: { reason: 'ACCOUNT_NOT_FOUND', accountId: 'x' },
+    });
+    expect(wrap(conflict('ACCOUNT_CLOSED', 'closed'))).toEqual({
+      code: 'CONFLICT',
+      details: { reason: 'ACCOUNT_CLOSED' },
+    });
+  });
+
+  it('shows a graphql-js error without an original error as VALIDATION_FAILED / INVALID_REQUEST', () => {
+    const error = new GraphQLError('Cannot query field "nope" on type "Query".');
+    const presented = presentError(error);
+    expect(presented).toEqual({
+      internal: false,
+      formatted: {
+        message: 'Cannot query field "nope" on type "Query".',
+        extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_REQUEST' } },
+      },
+    });
+    expect('path' in presented.formatted).toBe(false);
+  });
+
+  it('shows a graphql-js error on a path as INVALID_VALUE', () => {
+    const error = new GraphQLError('Expected non-nullable type', { path: ['account', 'id'] });
+    expect(presentError(error).formatted).toMatchObject({
+      path: ['account', 'id'],
+      extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_VALUE' } },
+    });
+  });
+
+  it('hides an unknown error as INTERNAL_SERVER_ERROR, marked internal, without leaking anything', () => {
+    const secret = new Error('password=hunter2 at db.internal:5432');
+    const error = new GraphQLError(secret.message, { originalError: secret, path: ['accounts'] });
+    const presented = presentError(error);
+    expect(presented.internal).toBe(true);
+    expect(presented.formatted).toEqual({
+      message: 'Internal server error',
+      path: ['accounts'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', details: { reason: 'INTERNAL' } },
+    });
+    const text = JSON.stringify(presented.formatted);
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('stack');
+    expect(text).not.toContain('at ');
+  });
+});
+
+describe('page cursors', () => {
+  const KEY = /^\d+$/;
+
+  it('round-trip a key under its tag', () => {
+    const cursor = encodeCursor('tx', '12345');
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor('tx', cursor, KEY)).toBe('12345');
+  });
+
+  it('read a missing cursor as the first page', () => {
+    expect(decodeCursor('tx', null, KEY)).toBeNull();
+    expect(decodeCursor('tx', undefined, KEY)).toBeNull();
+  });
+
+  it.each([
+    ['garbage', '!!!not base64!!!'],
+    ['empty', ''],
+    ['another tag', encodeCursor('account', '12345')],
+    ['a key of the wrong shape', encodeCursor('tx', '12a')],
+    ['a tag prefix only', encodeCursor('t', 'x:1')],
+  ])('refuse %s: INVALID_CURSOR', (_name, cursor) => {
+    let caught: unknown;
+    try {
+      decodeCursor('tx', cursor, KEY);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DomainError);
+    expect(caught).toMatchObject({ code: 'VALIDATION_FAILED', details: { reason: 'INVALID_CURSOR' } });
+  });
+
+  it('round-trip any key the pattern accepts (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{1,8}$/), fc.string({ minLength: 1 }), (tag, key) => {
+        expect(decodeCursor(tag, encodeCursor(tag, key), /^[\s\S]+$/)).toBe(key);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
