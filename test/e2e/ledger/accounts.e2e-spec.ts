@@ -298,7 +298,6 @@ describe('units and accounts', () => {
       const again = await app.ok(CLOSE, { input: { accountId: carol } });
       expect(again.closeAccount).toEqual({ id: carol, status: 'CLOSED', version: '2' });
 
-      before = await app.snapshot();
       const beforeObject = await snapshotOf(app);
       for (const input of [transfer(alice, carol, '1'), transfer(carol, alice, '1')]) {
         const response = await app.graphql(POST_TRANSACTION, { input });
