@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { decodeCursor, encodeCursor } from '../graphql/cursor.js';
+import { toConnection } from '../graphql/connection.js';
+import { decodeCursor } from '../graphql/cursor.js';
 import { AccountsService } from './accounts.service.js';
 import {
   AccountChangeConnectionModel,
@@ -86,9 +87,13 @@ export class AccountResolver {
       afterId: decodeCursor('account', args.after, UUID_KEY),
       limit: args.first + 1,
     });
-    const page = rows.slice(0, args.first);
-    const edges = page.map((row) => ({ cursor: encodeCursor('account', row.id), node: AccountModel.from(row) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(
+      rows,
+      args.first,
+      'account',
+      (row) => row.id,
+      (row) => AccountModel.from(row),
+    );
   }
 
   @Query(() => AccountChangeConnectionModel, { description: 'Changes of status and limits, newest first.' })
@@ -99,12 +104,13 @@ export class AccountResolver {
       before === null ? null : BigInt(before),
       args.first + 1,
     );
-    const page = rows.slice(0, args.first);
-    const edges = page.map((row) => ({
-      cursor: encodeCursor('change', row.version.toString()),
-      node: AccountChangeModel.from(row),
-    }));
-    return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(
+      rows,
+      args.first,
+      'change',
+      (row) => row.version.toString(),
+      (row) => AccountChangeModel.from(row),
+    );
   }
 
   @Query(() => BalanceAsOfModel, { description: 'The posted balance of an account at a past time.' })

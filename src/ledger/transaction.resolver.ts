@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DomainError } from '../errors/domain-error.js';
-import { decodeCursor, encodeCursor } from '../graphql/cursor.js';
+import { toConnection } from '../graphql/connection.js';
+import { decodeCursor } from '../graphql/cursor.js';
 import { AccountsService } from './accounts.service.js';
 import { AccountModel } from './graphql/account.model.js';
 import {
@@ -113,12 +114,13 @@ export class TransactionResolver {
       to: args.to ?? null,
       limit: args.first + 1,
     });
-    const page = rows.slice(0, args.first);
-    const edges = page.map((row) => ({
-      cursor: encodeCursor('history', row.accountVersion.toString()),
-      node: HistoryEntryModel.from(row),
-    }));
-    return { edges, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(
+      rows,
+      args.first,
+      'history',
+      (row) => row.accountVersion.toString(),
+      (row) => HistoryEntryModel.from(row),
+    );
   }
 
   @ResolveField(() => TransactionModel, { nullable: true, description: 'The hold resolved or transaction reversed.' })
