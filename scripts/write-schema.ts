@@ -7,11 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { LEDGER_RESOLVERS } from '../src/ledger/ledger.module.js';
+import { ORGANIZATIONS_RESOLVERS } from '../src/organizations/organizations.module.js';
 import { printSortedSchema } from '../src/graphql/print-schema.js';
 
 const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
 await app.init();
-const schema = await app.get(GraphQLSchemaFactory).create([...LEDGER_RESOLVERS]);
+const schema = await app.get(GraphQLSchemaFactory).create([...LEDGER_RESOLVERS, ...ORGANIZATIONS_RESOLVERS]);
 await writeFile('schema.graphql', printSortedSchema(schema));
 await app.close();
 process.stdout.write('wrote schema.graphql\n');

@@ -1,11 +1,15 @@
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { GraphQLFormattedError } from 'graphql';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 
 /** GraphQL requests are small; a large body is refused before it is parsed. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Each operation of a batch runs as its own request would; the cap keeps one request's work bounded. */
+const MAX_BATCHED_OPERATIONS = 10;
 
 /** Builds the application (used by main.ts and by the end-to-end tests alike). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -21,7 +25,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
 /**
  * A GraphQL POST body must carry its query as a string; Mercurius would fail on anything else with an
- * internal error, so such a request is answered here as the client's mistake.
+ * internal error, so such a request is answered here as the client's mistake. A batch (a JSON array) is
+ * held to MAX_BATCHED_OPERATIONS, each of which must be such a body.
  */
 function refuseMalformedGraphQLBodies(app: NestFastifyApplication): void {
   app
@@ -29,20 +34,31 @@ function refuseMalformedGraphQLBodies(app: NestFastifyApplication): void {
     .getInstance()
     .addHook('preValidation', async (request, reply) => {
       if (request.method !== 'POST' || request.url.split('?')[0] !== '/graphql') return;
-      const body = request.body as { query?: unknown } | null | undefined;
-      const batch = Array.isArray(body);
-      if (!batch && (typeof body !== 'object' || body === null || typeof body.query !== 'string')) {
-        await reply.status(400).send({
-          data: null,
-          errors: [
-            {
-              message: 'The request body must be a JSON object with a string "query"',
-              extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_REQUEST' } },
-            },
-          ],
-        });
-      }
+      const refusal = refusalOf(request.body);
+      if (refusal !== undefined) await reply.status(400).send({ data: null, errors: [refusal] });
     });
+}
+
+function refusalOf(body: unknown): GraphQLFormattedError | undefined {
+  if (Array.isArray(body) && body.length > MAX_BATCHED_OPERATIONS) {
+    return {
+      message: `A batch may hold at most ${MAX_BATCHED_OPERATIONS} operations, got ${body.length}`,
+      extensions: {
+        code: 'VALIDATION_FAILED',
+        details: { reason: 'TOO_MANY_OPERATIONS', limit: MAX_BATCHED_OPERATIONS, actual: body.length },
+      },
+    };
+  }
+  const operations: unknown[] = Array.isArray(body) ? body : [body];
+  if (operations.length > 0 && operations.every(isOperation)) return undefined;
+  return {
+    message: `The request body must be a JSON object with a string "query", or an array of 1 to ${MAX_BATCHED_OPERATIONS} of them`,
+    extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_REQUEST' } },
+  };
+}
+
+function isOperation(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && typeof (body as { query?: unknown }).query === 'string';
 }
 
 function logLevelsFrom(level: AppConfig['logLevel']): ('error' | 'warn' | 'log' | 'debug' | 'verbose')[] {

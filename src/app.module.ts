@@ -10,6 +10,7 @@ import { createValidationPipe } from './errors/validation-pipe.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
         DatabaseModule,
         GraphQLModule.forRoot<MercuriusDriverConfig>(graphqlOptions(config)),
         HealthModule,
+        OrganizationsModule,
         LedgerModule,
         DemoModule,
       ],

@@ -19,9 +19,34 @@ export interface AppConfig {
   readonly embeddedPort: number;
   readonly logLevel: LogLevel;
   readonly graphqlIde: boolean;
+  readonly graphqlIntrospection: boolean;
   readonly demoData: boolean;
   readonly holdExpiryIntervalMs: number;
+  readonly auth: AuthConfig;
 }
+
+export const EMAIL_DELIVERIES = ['log', 'memory'] as const;
+export type EmailDelivery = (typeof EMAIL_DELIVERIES)[number];
+
+export interface AuthConfig {
+  /**
+   * Signs access tokens (HS256). Required in production; in development the embedded database keeps a
+   * generated one beside its data, and a server given by DATABASE_URL gets one per process (with a warning).
+   */
+  readonly jwtSecret: string | undefined;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly invitationTtlSeconds: number;
+  /** Where invitation emails go: the log (default) or an in-memory outbox (tests). */
+  readonly emailDelivery: EmailDelivery;
+  /** The address invitations link to, followed by the token. */
+  readonly invitationUrl: string;
+  readonly loginSlowAfter: number;
+  readonly loginLockAfter: number;
+  readonly loginLockSeconds: number;
+}
+
+export const MIN_JWT_SECRET_LENGTH = 32;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -47,9 +72,33 @@ export function loadConfig(env: Env): AppConfig {
     embeddedPort: readInteger(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535, problems),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'log', problems),
     graphqlIde: readBoolean(env, 'GRAPHQL_IDE', !production, problems),
+    graphqlIntrospection: readBoolean(env, 'GRAPHQL_INTROSPECTION', !production, problems),
     demoData: readBoolean(env, 'DEMO_DATA', !production, problems),
     holdExpiryIntervalMs: readInteger(env, 'HOLD_EXPIRY_INTERVAL_MS', 1000, 0, 3_600_000, problems),
+    auth: {
+      jwtSecret: readJwtSecret(env, problems),
+      accessTokenTtlSeconds: readInteger(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 1, 86_400, problems),
+      refreshTokenTtlSeconds: readInteger(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400, problems),
+      invitationTtlSeconds: readInteger(env, 'INVITATION_TTL_SECONDS', 7 * 86_400, 1, 90 * 86_400, problems),
+      emailDelivery: readChoice(env, 'EMAIL_DELIVERY', EMAIL_DELIVERIES, 'log', problems),
+      invitationUrl: readString(env, 'INVITATION_URL', 'http://localhost:3000/invitations/accept?token='),
+      loginSlowAfter: readInteger(env, 'LOGIN_SLOW_AFTER', 5, 1, 1000, problems),
+      loginLockAfter: readInteger(env, 'LOGIN_LOCK_AFTER', 10, 2, 1000, problems),
+      loginLockSeconds: readInteger(env, 'LOGIN_LOCK_SECONDS', 900, 1, 86_400, problems),
+    },
   };
+  if (config.auth.loginLockAfter <= config.auth.loginSlowAfter) {
+    problems.push('LOGIN_LOCK_AFTER must be greater than LOGIN_SLOW_AFTER');
+  }
+  if (production && config.auth.jwtSecret === undefined) {
+    problems.push(`JWT_SECRET is required when NODE_ENV=production (at least ${MIN_JWT_SECRET_LENGTH} characters)`);
+  }
+  if (production && env['DEMO_DATA'] !== undefined && config.demoData) {
+    problems.push('DEMO_DATA cannot be on when NODE_ENV=production (its sign-ins are printed in the log)');
+  }
+  if (production && config.auth.emailDelivery === 'memory') {
+    problems.push('EMAIL_DELIVERY=memory is for tests; it cannot be used when NODE_ENV=production');
+  }
   if (production && config.databaseUrl === undefined) {
     problems.push('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)');
   }
@@ -96,6 +145,15 @@ function readChoice<T extends string>(
     return fallback;
   }
   return choice;
+}
+
+function readJwtSecret(env: Env, problems: string[]): string | undefined {
+  const raw = env['JWT_SECRET'];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_JWT_SECRET_LENGTH) {
+    problems.push(`JWT_SECRET must have at least ${MIN_JWT_SECRET_LENGTH} characters`);
+  }
+  return raw;
 }
 
 function readDatabaseUrl(env: Env, problems: string[]): string | undefined {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
@@ -6,6 +7,9 @@ import { createDataSource } from './data-source.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 
 const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
+
+/** The secret that signs access tokens: JWT_SECRET, else the embedded database's, else one per process. */
+export const SIGNING_SECRET = Symbol('SIGNING_SECRET');
 
 /**
  * Provides the DataSource: the configured server when DATABASE_URL is set, otherwise the embedded one.
@@ -42,8 +46,21 @@ const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
         return dataSource;
       },
     },
+    {
+      provide: SIGNING_SECRET,
+      inject: [APP_CONFIG, EMBEDDED_DATABASE],
+      useFactory: (config: AppConfig, embedded: EmbeddedDatabase | null): string => {
+        const secret = config.auth.jwtSecret ?? embedded?.jwtSecret;
+        if (secret !== undefined) return secret;
+        new Logger('Auth').warn(
+          'JWT_SECRET is not set: access tokens are signed with a secret of this process only ' +
+            '(they stop working on restart and are not accepted by other processes)',
+        );
+        return randomBytes(48).toString('base64url');
+      },
+    },
   ],
-  exports: [DataSource],
+  exports: [DataSource, SIGNING_SECRET],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(

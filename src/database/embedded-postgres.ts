@@ -12,6 +12,8 @@ import pg from 'pg';
  */
 export interface EmbeddedDatabase {
   readonly url: string;
+  /** Signs access tokens when JWT_SECRET is not set; kept with the data so that sessions survive restarts. */
+  readonly jwtSecret: string;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export interface EmbeddedOptions {
 
 interface EmbeddedSecrets {
   readonly password: string;
+  readonly jwtSecret?: string;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
@@ -36,7 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (existsSync(path.join(dataDir, 'postmaster.pid')) && (await answers(url))) {
     // A server left running on this cluster (say, by a killed process) is still ours: use it.
     options.log(`embedded PostgreSQL already running on port ${options.port}; reusing it`);
-    return { url, stop: () => Promise.resolve() };
+    return { url, jwtSecret: secrets.jwtSecret, stop: () => Promise.resolve() };
   }
 
   const server = new EmbeddedPostgres({
@@ -65,12 +68,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       { cause: error },
     );
   }
-  return { url, stop: () => server.stop() };
+  return { url, jwtSecret: secrets.jwtSecret, stop: () => server.stop() };
 }
 
-async function loadOrCreateSecrets(file: string): Promise<EmbeddedSecrets> {
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as EmbeddedSecrets;
-  const secrets: EmbeddedSecrets = { password: randomBytes(24).toString('base64url') };
+async function loadOrCreateSecrets(file: string): Promise<Required<EmbeddedSecrets>> {
+  const stored = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as EmbeddedSecrets) : null;
+  if (stored?.jwtSecret !== undefined) return { password: stored.password, jwtSecret: stored.jwtSecret };
+  // Clusters made before tokens existed get their signing secret added beside their password.
+  const secrets = {
+    password: stored?.password ?? randomBytes(24).toString('base64url'),
+    jwtSecret: randomBytes(48).toString('base64url'),
+  };
   await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
   await chmod(file, 0o600);
   return secrets;

@@ -1,10 +1,13 @@
 import { uuidV5 } from '../ledger/rules/content-hash.js';
 import type { NewAccount, NewUnit } from '../ledger/accounts.service.js';
 import type { LedgerRequest } from '../ledger/rules/ledger-model.js';
+import type { OrganizationKind } from '../organizations/organizations.records.js';
+import type { BalanceVisibility } from '../organizations/rules/access-rules.js';
 
 /**
- * A small solidarity economy to explore: two co-ops trading on mutual credit, a time bank, a strike fund and
- * a land trust. Ids are derived from names, so that loading it twice changes nothing.
+ * A small solidarity economy to explore: a federation issuing a mutual credit, two co-ops trading on it, a
+ * time bank with hours, a strike fund and a land trust in euros, and the people who run them. Ids are
+ * derived from names, so that the demo is the same on every machine.
  */
 const DEMO_NAMESPACE = '3b0c5e2a-7f41-4d9e-b6a8-52c1d0e9f7a3';
 
@@ -12,41 +15,194 @@ export function demoId(name: string): string {
   return uuidV5(name, DEMO_NAMESPACE);
 }
 
+/** The password of every demo person: printed at start-up, and only ever loaded outside production. */
+export const DEMO_PASSWORD = 'solidarity-forever-demo';
+
+export interface DemoOrganization {
+  readonly key: string;
+  readonly kind: OrganizationKind;
+  readonly name: string;
+  readonly description: string;
+  readonly balanceVisibility: BalanceVisibility;
+  /** Joined the federation (all but the federation itself). */
+  readonly federated: boolean;
+}
+
+export const DEMO_ORGANIZATIONS: readonly DemoOrganization[] = [
+  {
+    key: 'commonwealth-federation',
+    kind: 'FEDERATION',
+    name: 'Commonwealth Federation',
+    description: 'Issues Commonwealth Credit and keeps the euro books of its members',
+    balanceVisibility: 'PUBLIC',
+    federated: false,
+  },
+  {
+    key: 'bread-and-roses-bakery',
+    kind: 'COOPERATIVE',
+    name: 'Bread & Roses Bakery',
+    description: 'Worker-owned bakery',
+    balanceVisibility: 'FEDERATION',
+    federated: true,
+  },
+  {
+    key: 'spoke-and-chain-bikes',
+    kind: 'COOPERATIVE',
+    name: 'Spoke & Chain Bikes',
+    description: 'Bicycle repair and delivery co-op',
+    balanceVisibility: 'FEDERATION',
+    federated: true,
+  },
+  {
+    key: 'riverside-time-bank',
+    kind: 'TIME_BANK',
+    name: 'Riverside Time Bank',
+    description: 'Neighbours trading hours of help',
+    balanceVisibility: 'MEMBERS',
+    federated: true,
+  },
+  {
+    key: 'riverside-strike-fund',
+    kind: 'STRIKE_FUND',
+    name: 'Riverside Strike Fund',
+    description: 'Solidarity fund of the warehouse strike',
+    balanceVisibility: 'PUBLIC',
+    federated: true,
+  },
+  {
+    key: 'hillside-land-trust',
+    kind: 'LAND_TRUST',
+    name: 'Hillside Community Land Trust',
+    description: 'Holds land in trust; homes on ground leases',
+    balanceVisibility: 'MEMBERS',
+    federated: true,
+  },
+];
+
+export interface DemoPerson {
+  readonly key: string;
+  readonly name: string;
+  readonly email: string;
+  /** Organisation key → roles there. */
+  readonly roles: Readonly<Record<string, readonly string[]>>;
+}
+
+export const DEMO_PERSONS: readonly DemoPerson[] = [
+  {
+    key: 'rosa',
+    name: 'Rosa (federation steward)',
+    email: 'rosa@demo.commonwealth.example',
+    roles: { 'commonwealth-federation': ['MEMBER', 'TREASURER', 'ADMIN'] },
+  },
+  {
+    key: 'lucia',
+    name: 'Lucia (bakery treasurer)',
+    email: 'lucia@demo.commonwealth.example',
+    roles: { 'bread-and-roses-bakery': ['MEMBER', 'TREASURER', 'ADMIN'] },
+  },
+  {
+    key: 'sam',
+    name: 'Sam (bike co-op treasurer)',
+    email: 'sam@demo.commonwealth.example',
+    roles: { 'spoke-and-chain-bikes': ['MEMBER', 'TREASURER', 'ADMIN'] },
+  },
+  {
+    key: 'jonas',
+    name: 'Jonas (time-bank coordinator)',
+    email: 'jonas@demo.commonwealth.example',
+    roles: { 'riverside-time-bank': ['MEMBER', 'COORDINATOR', 'TREASURER', 'ADMIN'] },
+  },
+  {
+    key: 'amara',
+    name: 'Amara',
+    email: 'amara@demo.commonwealth.example',
+    roles: { 'riverside-time-bank': ['MEMBER'] },
+  },
+  {
+    key: 'wei',
+    name: 'Wei',
+    email: 'wei@demo.commonwealth.example',
+    roles: { 'riverside-time-bank': ['MEMBER'], 'riverside-strike-fund': ['MEMBER'] },
+  },
+  {
+    key: 'dana',
+    name: 'Dana (strike committee treasurer)',
+    email: 'dana@demo.commonwealth.example',
+    roles: { 'riverside-strike-fund': ['MEMBER', 'TREASURER', 'ADMIN'] },
+  },
+  {
+    key: 'kwame',
+    name: 'Kwame (land-trust steward)',
+    email: 'kwame@demo.commonwealth.example',
+    roles: { 'hillside-land-trust': ['MEMBER', 'TREASURER', 'ADMIN'] },
+  },
+  {
+    key: 'ortiz',
+    name: 'Ortiz household',
+    email: 'ortiz@demo.commonwealth.example',
+    roles: { 'hillside-land-trust': ['MEMBER'] },
+  },
+];
+
+export function demoOrganizationId(key: string): string {
+  return demoId(`organization:${key}`);
+}
+
+export function demoPersonId(key: string): string {
+  return demoId(`person:${key}`);
+}
+
 export const DEMO_UNITS: readonly NewUnit[] = [
-  { code: 'CWC', name: 'Commonwealth Credit', kind: 'CREDIT', scale: 2, issuer: 'org:commonwealth-federation' },
+  {
+    code: 'CWC',
+    name: 'Commonwealth Credit',
+    kind: 'CREDIT',
+    scale: 2,
+    issuerId: demoOrganizationId('commonwealth-federation'),
+  },
   {
     code: 'HOUR',
     name: 'Time-bank hour (counted in minutes)',
     kind: 'HOURS',
     scale: 0,
-    issuer: 'org:riverside-time-bank',
+    issuerId: demoOrganizationId('riverside-time-bank'),
   },
-  { code: 'EUR', name: 'Euro', kind: 'CURRENCY', scale: 2, issuer: null },
+  { code: 'EUR', name: 'Euro', kind: 'CURRENCY', scale: 2, issuerId: demoOrganizationId('commonwealth-federation') },
 ];
 
 function account(
   key: string,
   unitCode: string,
-  holder: string,
+  holderId: string,
   name: string,
   kind: NewAccount['kind'],
   creditLimit: bigint,
 ): NewAccount {
-  return { id: demoId(`account:${key}`), unitCode, holder, name, kind, creditLimit, upperLimit: null };
+  return { id: demoId(`account:${key}`), unitCode, holderId, name, kind, creditLimit, upperLimit: null };
 }
 
+const org = demoOrganizationId;
+const person = demoPersonId;
+
 export const DEMO_ACCOUNTS: readonly NewAccount[] = [
-  account('bakery', 'CWC', 'org:bread-and-roses-bakery', 'Bread & Roses Bakery Co-op', 'MEMBER', 500_000n),
-  account('bikes', 'CWC', 'org:spoke-and-chain-bikes', 'Spoke & Chain Bike Co-op', 'MEMBER', 500_000n),
-  account('amara', 'HOUR', 'person:amara', 'Amara (time bank)', 'MEMBER', 600n),
-  account('jonas', 'HOUR', 'person:jonas', 'Jonas (time bank)', 'MEMBER', 600n),
-  account('wei', 'HOUR', 'person:wei', 'Wei (time bank)', 'MEMBER', 600n),
-  account('timebank-community', 'HOUR', 'org:riverside-time-bank', 'Community work', 'FUND', 1_200n),
-  account('strike-fund', 'EUR', 'org:riverside-strike-fund', 'Riverside Strike Fund', 'FUND', 0n),
-  account('strike-bank', 'EUR', 'org:riverside-strike-fund', 'Strike fund bank account', 'EXTERNAL', 1_000_000_000_00n),
-  account('lease-income', 'EUR', 'org:hillside-land-trust', 'Ground-lease income', 'FUND', 0n),
-  account('stewardship-reserve', 'EUR', 'org:hillside-land-trust', 'Stewardship reserve', 'RESERVE', 0n),
-  account('ortiz-lease', 'EUR', 'person:ortiz-household', 'Ortiz household ground lease', 'MEMBER', 100_000n),
+  account('bakery', 'CWC', org('bread-and-roses-bakery'), 'Bread & Roses Bakery Co-op', 'MEMBER', 500_000n),
+  account('bikes', 'CWC', org('spoke-and-chain-bikes'), 'Spoke & Chain Bike Co-op', 'MEMBER', 500_000n),
+  account('amara', 'HOUR', person('amara'), 'Amara (time bank)', 'MEMBER', 600n),
+  account('jonas', 'HOUR', person('jonas'), 'Jonas (time bank)', 'MEMBER', 600n),
+  account('wei', 'HOUR', person('wei'), 'Wei (time bank)', 'MEMBER', 600n),
+  account('timebank-community', 'HOUR', org('riverside-time-bank'), 'Community work', 'FUND', 1_200n),
+  account('strike-fund', 'EUR', org('riverside-strike-fund'), 'Riverside Strike Fund', 'FUND', 0n),
+  account(
+    'strike-bank',
+    'EUR',
+    org('riverside-strike-fund'),
+    'Strike fund bank account',
+    'EXTERNAL',
+    1_000_000_000_00n,
+  ),
+  account('lease-income', 'EUR', org('hillside-land-trust'), 'Ground-lease income', 'FUND', 0n),
+  account('stewardship-reserve', 'EUR', org('hillside-land-trust'), 'Stewardship reserve', 'RESERVE', 0n),
+  account('ortiz-lease', 'EUR', person('ortiz'), 'Ortiz household ground lease', 'MEMBER', 100_000n),
 ];
 
 function transfer(

@@ -41,3 +41,11 @@ export function notFound(reason: string, message: string, extra: Record<string, 
 export function conflict(reason: string, message: string, extra: Record<string, unknown> = {}): DomainError {
   return new DomainError('CONFLICT', message, { reason, ...extra });
 }
+
+export function forbidden(reason: string, message: string, extra: Record<string, unknown> = {}): DomainError {
+  return new DomainError('FORBIDDEN', message, { reason, ...extra });
+}
+
+export function unauthenticated(reason: string, message: string, extra: Record<string, unknown> = {}): DomainError {
+  return new DomainError('UNAUTHENTICATED', message, { reason, ...extra });
+}

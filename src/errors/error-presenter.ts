@@ -22,9 +22,8 @@ export function presentError(error: GraphQLError): PresentedError {
     error.originalError === null ||
     error.originalError instanceof GraphQLError
   ) {
-    // Parse, validation and coercion errors from graphql-js itself describe the client's request.
-    const reason = error.path === undefined ? 'INVALID_REQUEST' : 'INVALID_VALUE';
-    return { formatted: shape(error, 'VALIDATION_FAILED', error.message, { reason }), internal: false };
+    // Parse, validation (our query limits included) and coercion errors describe the client's request.
+    return { formatted: shape(error, 'VALIDATION_FAILED', error.message, requestErrorDetails(error)), internal: false };
   }
   return {
     formatted: shape(error, 'INTERNAL_SERVER_ERROR', 'Internal server error', { reason: 'INTERNAL' }),
@@ -39,6 +38,13 @@ function findDomainError(error: GraphQLError): DomainError | undefined {
     cause = cause instanceof GraphQLError ? cause.originalError : undefined;
   }
   return undefined;
+}
+
+/** Our own validation rules (query limits) give their reason and figures; graphql-js's errors give none. */
+function requestErrorDetails(error: GraphQLError): ErrorDetails {
+  const { code, details } = error.extensions as { code?: unknown; details?: { reason?: unknown } };
+  if (code === 'VALIDATION_FAILED' && typeof details?.reason === 'string') return details as ErrorDetails;
+  return { reason: error.path === undefined ? 'INVALID_REQUEST' : 'INVALID_VALUE' };
 }
 
 function shape(error: GraphQLError, code: ErrorCode, message: string, details: ErrorDetails): GraphQLFormattedError {

@@ -4,10 +4,14 @@ import { MercuriusDriver } from '@nestjs/mercurius';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { presentError } from '../errors/error-presenter.js';
+import { queryLimitRules } from './query-limits.js';
 
 const logger = new Logger('GraphQL');
 
-/** GraphQL over Mercurius: code-first schema (sorted), the IDE when configured, errors in the API shape. */
+/**
+ * GraphQL over Mercurius: code-first schema (sorted), the IDE when configured, errors in the API shape,
+ * query limits (and introspection when configured) checked in validation, batches of operations allowed.
+ */
 export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
   return {
     driver: MercuriusDriver,
@@ -16,6 +20,9 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     path: '/graphql',
     graphiql: config.graphqlIde,
     errorFormatter: formatErrors,
+    validationRules: queryLimitRules({ introspection: config.graphqlIntrospection }),
+    // Up to MAX_BATCHED_OPERATIONS per request; the body is checked in app.factory.ts.
+    allowBatchedQueries: true,
   };
 }
 

@@ -1,8 +1,10 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { Public } from '../access/access.decorators.js';
 
 /** Liveness and readiness in one: the process answers, and so does its database. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -1,5 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal } from '../access/access.decorators.js';
+import type { Principal } from '../access/principal.js';
 import { toConnection } from '../graphql/connection.js';
 import { decodeCursor } from '../graphql/cursor.js';
 import { AccountsService } from './accounts.service.js';
@@ -33,11 +35,14 @@ export class AccountResolver {
   ) {}
 
   @Mutation(() => AccountModel, { description: 'Opens an account in a unit for a holder.' })
-  async openAccount(@Args('input') input: OpenAccountInput): Promise<AccountModel> {
-    const account = await this.accountsService.openAccount({
+  async openAccount(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: OpenAccountInput,
+  ): Promise<AccountModel> {
+    const account = await this.accountsService.openAccount(principal, {
       id: input.id ?? null,
       unitCode: input.unitCode,
-      holder: input.holder,
+      holderId: input.holderId,
       name: input.name,
       kind: input.kind,
       creditLimit: input.creditLimit,
@@ -47,8 +52,12 @@ export class AccountResolver {
   }
 
   @Mutation(() => AccountModel, { description: "Sets both limits; the change is kept in the account's history." })
-  async setAccountLimits(@Args('input') input: SetAccountLimitsInput): Promise<AccountModel> {
+  async setAccountLimits(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: SetAccountLimitsInput,
+  ): Promise<AccountModel> {
     const account = await this.accountsService.setLimits(
+      principal,
       input.accountId,
       input.creditLimit,
       input.upperLimit ?? null,
@@ -58,31 +67,54 @@ export class AccountResolver {
   }
 
   @Mutation(() => AccountModel, { description: 'Stops all movement on the account until it is unfrozen.' })
-  async freezeAccount(@Args('input') input: ChangeAccountStatusInput): Promise<AccountModel> {
-    return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'FROZEN', input.reason));
+  async freezeAccount(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: ChangeAccountStatusInput,
+  ): Promise<AccountModel> {
+    return AccountModel.from(
+      await this.accountsService.changeStatus(principal, input.accountId, 'FROZEN', input.reason),
+    );
   }
 
   @Mutation(() => AccountModel)
-  async unfreezeAccount(@Args('input') input: ChangeAccountStatusInput): Promise<AccountModel> {
-    return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'UNFROZEN', input.reason));
+  async unfreezeAccount(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: ChangeAccountStatusInput,
+  ): Promise<AccountModel> {
+    return AccountModel.from(
+      await this.accountsService.changeStatus(principal, input.accountId, 'UNFROZEN', input.reason),
+    );
   }
 
   @Mutation(() => AccountModel, {
     description: 'Closes an account for good; its balance must be zero, no holds pending.',
   })
-  async closeAccount(@Args('input') input: ChangeAccountStatusInput): Promise<AccountModel> {
-    return AccountModel.from(await this.accountsService.changeStatus(input.accountId, 'CLOSED', input.reason));
+  async closeAccount(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: ChangeAccountStatusInput,
+  ): Promise<AccountModel> {
+    return AccountModel.from(
+      await this.accountsService.changeStatus(principal, input.accountId, 'CLOSED', input.reason),
+    );
   }
 
   @Query(() => AccountModel)
-  async account(@Args('id', { type: () => ID }) id: string): Promise<AccountModel> {
-    return AccountModel.from(await this.accountsService.account(id));
+  async account(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<AccountModel> {
+    return AccountModel.from(await this.accountsService.account(principal, id));
   }
 
-  @Query(() => AccountConnectionModel, { description: 'Accounts by holder and/or unit, in id order.' })
-  async accounts(@Args() args: AccountsArgs): Promise<AccountConnectionModel> {
-    const rows = await this.accountsService.accounts({
-      holder: args.holder ?? null,
+  @Query(() => AccountConnectionModel, {
+    description: 'The accounts you may see, by holder and/or unit, in id order.',
+  })
+  async accounts(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: AccountsArgs,
+  ): Promise<AccountConnectionModel> {
+    const rows = await this.accountsService.accounts(principal, {
+      holderId: args.holderId ?? null,
       unitCode: args.unitCode ?? null,
       afterId: decodeCursor('account', args.after, UUID_KEY),
       limit: args.first + 1,
@@ -97,9 +129,13 @@ export class AccountResolver {
   }
 
   @Query(() => AccountChangeConnectionModel, { description: 'Changes of status and limits, newest first.' })
-  async accountChanges(@Args() args: AccountChangesArgs): Promise<AccountChangeConnectionModel> {
+  async accountChanges(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: AccountChangesArgs,
+  ): Promise<AccountChangeConnectionModel> {
     const before = decodeCursor('change', args.after, VERSION_KEY);
     const rows = await this.accountsService.accountChanges(
+      principal,
       args.accountId,
       before === null ? null : BigInt(before),
       args.first + 1,
@@ -114,17 +150,23 @@ export class AccountResolver {
   }
 
   @Query(() => BalanceAsOfModel, { description: 'The posted balance of an account at a past time.' })
-  async balanceAsOf(@Args() args: BalanceAsOfArgs): Promise<BalanceAsOfModel> {
-    const account = await this.accountsService.account(args.accountId);
+  async balanceAsOf(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: BalanceAsOfArgs,
+  ): Promise<BalanceAsOfModel> {
+    const account = await this.accountsService.account(principal, args.accountId);
     const balance = await this.ledger.balanceAsOf(account.id, args.at, args.basis);
     return { accountId: account.id, at: args.at, basis: args.basis, balance };
   }
 
-  @Query(() => [TrialBalanceModel], { description: 'Per unit, the totals that show the books sum to zero.' })
+  @Query(() => [TrialBalanceModel], {
+    description: "Per unit, the totals that show the books sum to zero; for the members of each unit's issuer.",
+  })
   async trialBalance(
+    @CurrentPrincipal() principal: Principal,
     @Args('unitCodes', { type: () => [String], nullable: true }) unitCodes: string[] | null,
   ): Promise<TrialBalanceModel[]> {
-    return (await this.ledger.trialBalance(unitCodes ?? null)).map((row) => TrialBalanceModel.from(row));
+    return (await this.ledger.trialBalance(principal, unitCodes ?? null)).map((row) => TrialBalanceModel.from(row));
   }
 
   @ResolveField(() => UnitModel)

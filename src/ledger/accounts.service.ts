@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { runInTransaction } from '../database/run-in-transaction.js';
-import { conflict, notFound, validationFailed } from '../errors/domain-error.js';
+import type { Principal } from '../access/principal.js';
+import { conflict, forbidden, notFound, validationFailed } from '../errors/domain-error.js';
+import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.js';
 import { refusalError } from './ledger.errors.js';
 import type { AccountChangeKind, AccountChangeRecord, AccountRecord, UnitRecord } from './ledger.records.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -15,13 +17,13 @@ export interface NewUnit {
   readonly name: string;
   readonly kind: UnitKind;
   readonly scale: number;
-  readonly issuer: string | null;
+  readonly issuerId: string;
 }
 
 export interface NewAccount {
   readonly id: string | null;
   readonly unitCode: string;
-  readonly holder: string;
+  readonly holderId: string;
   readonly name: string;
   readonly kind: AccountKind;
   readonly creditLimit: bigint;
@@ -40,10 +42,12 @@ export class AccountsService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(LedgerRepository) private readonly repository: LedgerRepository,
+    @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
   ) {}
 
   /** Creates a unit; creating the same unit again returns it, a different one under the code is a CONFLICT. */
-  async createUnit(unit: NewUnit): Promise<UnitRecord> {
+  async createUnit(principal: Principal, unit: NewUnit): Promise<UnitRecord> {
+    this.access.assertMayCreateUnit(principal, unit.issuerId);
     if (unit.kind === 'HOURS' && unit.scale !== 0) {
       throw validationFailed('HOURS_IN_MINUTES', 'Hours are kept in whole minutes: an HOURS unit has scale 0');
     }
@@ -55,7 +59,7 @@ export class AccountsService {
         stored.name === unit.name &&
         stored.kind === unit.kind &&
         stored.scale === unit.scale &&
-        stored.issuer === unit.issuer;
+        stored.issuerId === unit.issuerId;
       if (!same)
         throw conflict('UNIT_EXISTS', `Unit ${unit.code} already exists with other terms`, { code: unit.code });
       return stored;
@@ -73,16 +77,23 @@ export class AccountsService {
   }
 
   /** Opens an account; with a client-chosen id, opening the same account again returns it. */
-  async openAccount(input: NewAccount): Promise<AccountRecord> {
+  async openAccount(principal: Principal, input: NewAccount): Promise<AccountRecord> {
+    const holderId = requireUuid(input.holderId, 'holderId');
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const [unit] = await this.repository.findUnits(manager, [input.unitCode]);
       if (unit === undefined) {
         throw notFound('UNIT_NOT_FOUND', `Unit ${input.unitCode} does not exist`, { unitCode: input.unitCode });
       }
+      await this.access.assertMayOpenAccount(principal, {
+        holderId,
+        issuerId: unit.issuerId,
+        creditLimit: input.creditLimit,
+      });
       const account: AccountRecord = {
         id: input.id === null ? randomUUID() : requireUuid(input.id, 'id'),
         unitCode: input.unitCode,
-        holder: input.holder,
+        holderId,
+        issuerId: unit.issuerId,
         name: input.name,
         kind: input.kind,
         status: 'ACTIVE',
@@ -104,7 +115,7 @@ export class AccountsService {
       ];
       const same =
         existing.unitCode === input.unitCode &&
-        existing.holder === input.holder &&
+        existing.holderId === holderId &&
         existing.name === input.name &&
         existing.kind === input.kind &&
         opening?.creditLimit === input.creditLimit &&
@@ -118,60 +129,107 @@ export class AccountsService {
     });
   }
 
+  /** Sets the credit line and upper limit; the change is audited with who made it. */
   async setLimits(
+    principal: Principal,
     accountId: string,
     creditLimit: bigint,
     upperLimit: bigint | null,
     reason: string,
   ): Promise<AccountRecord> {
-    return this.changeTerms(accountId, 'LIMITS_SET', reason, (account) =>
-      decideLimits(account, creditLimit, upperLimit),
+    return this.changeTerms(
+      principal,
+      accountId,
+      'LIMITS_SET',
+      reason,
+      (account) => this.access.assertMaySetLimits(principal, account),
+      (account) => decideLimits(account, creditLimit, upperLimit),
     );
   }
 
-  async changeStatus(accountId: string, target: StatusTarget, reason: string): Promise<AccountRecord> {
-    return this.changeTerms(accountId, STATUS_CHANGE[target], reason, (account) => decideStatusChange(account, target));
+  async changeStatus(
+    principal: Principal,
+    accountId: string,
+    target: StatusTarget,
+    reason: string,
+  ): Promise<AccountRecord> {
+    return this.changeTerms(
+      principal,
+      accountId,
+      STATUS_CHANGE[target],
+      reason,
+      (account) => this.access.assertMayChangeStatus(principal, account, target),
+      (account) => decideStatusChange(account, target),
+    );
   }
 
   private async changeTerms(
+    principal: Principal,
     accountId: string,
     change: AccountChangeKind,
     reason: string,
+    authorize: (account: AccountRecord) => void,
     decide: (account: AccountRecord) => TermsDecision<AccountRecord>,
   ): Promise<AccountRecord> {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const account = await this.requireAccount(manager, accountId, true);
+      authorize(account);
       const decision = decide(account);
       switch (decision.outcome) {
         case 'UNCHANGED':
           return account;
         case 'REFUSED':
           throw refusalError(decision.refusal);
-        case 'CHANGED':
-          return this.repository.updateAccountTerms(manager, decision.next, change, reason);
+        case 'CHANGED': {
+          const updated = await this.repository.updateAccountTerms(manager, decision.next, change, reason);
+          await this.access.recordTermsChange(manager, principal, { before: account, after: updated, reason });
+          return updated;
+        }
       }
     });
   }
 
-  async account(id: string): Promise<AccountRecord> {
-    return this.requireAccount(this.dataSource.manager, id);
+  /** An account the caller may see at least at the given level (FORBIDDEN otherwise). */
+  async account(principal: Principal, id: string, level: 'BALANCE' | 'DETAIL' = 'BALANCE'): Promise<AccountRecord> {
+    const account = await this.requireAccount(this.dataSource.manager, id);
+    const [granted] = await this.access.accessTo(principal, [account]);
+    if (granted === 'NONE' || (level === 'DETAIL' && granted !== 'DETAIL')) {
+      throw forbidden(
+        'ACCOUNT_NOT_VISIBLE',
+        `You may not see ${level === 'DETAIL' ? 'the history of ' : ''}account ${account.id}`,
+        {
+          accountId: account.id,
+        },
+      );
+    }
+    return account;
   }
 
-  async accountsByIds(ids: readonly string[]): Promise<AccountRecord[]> {
-    return this.repository.findAccounts(this.dataSource.manager, ids.filter(isUuid));
+  /** The account if the caller may see it, else null (a counterparty's account may be private). */
+  async visibleAccount(principal: Principal, id: string): Promise<AccountRecord | null> {
+    const account = await this.repository.findAccount(this.dataSource.manager, id);
+    if (account === null) return null;
+    const [granted] = await this.access.accessTo(principal, [account]);
+    return granted === 'NONE' ? null : account;
   }
 
-  async accounts(filter: {
-    holder: string | null;
-    unitCode: string | null;
-    afterId: string | null;
-    limit: number;
-  }): Promise<AccountRecord[]> {
-    return this.repository.listAccounts(this.dataSource.manager, filter);
+  /** The accounts the caller may see, filtered further by holder and unit. */
+  async accounts(
+    principal: Principal,
+    filter: { holderId: string | null; unitCode: string | null; afterId: string | null; limit: number },
+  ): Promise<AccountRecord[]> {
+    const holderId = filter.holderId === null ? null : requireUuid(filter.holderId, 'holderId');
+    const scope = await this.access.accountScope(principal);
+    return this.repository.listAccounts(this.dataSource.manager, { ...filter, holderId, scope });
   }
 
-  async accountChanges(accountId: string, beforeVersion: bigint | null, limit: number): Promise<AccountChangeRecord[]> {
-    await this.requireAccount(this.dataSource.manager, accountId);
+  async accountChanges(
+    principal: Principal,
+    accountId: string,
+    beforeVersion: bigint | null,
+    limit: number,
+  ): Promise<AccountChangeRecord[]> {
+    await this.account(principal, accountId, 'DETAIL');
     return this.repository.listAccountChanges(this.dataSource.manager, accountId, beforeVersion, limit);
   }
 

@@ -14,12 +14,16 @@ export interface UnitRecord {
   readonly name: string;
   readonly kind: UnitKind;
   readonly scale: number;
-  readonly issuer: string | null;
+  /** The organisation that issues the unit and sets the credit lines of its accounts. */
+  readonly issuerId: string;
   readonly createdAt: Date;
 }
 
 export interface AccountRecord extends AccountPosition {
-  readonly holder: string;
+  /** A party: a person or an organisation. */
+  readonly holderId: string;
+  /** The issuer of the account's unit. */
+  readonly issuerId: string;
   readonly name: string;
   readonly kind: AccountKind;
   readonly openedAt: Date;

@@ -23,8 +23,9 @@ import {
 
 type Row = Record<string, unknown>;
 
-const ACCOUNT_COLUMNS = `id, unit_code, holder, name, kind, status, credit_limit, upper_limit, debits_posted,
-  credits_posted, debits_pending, credits_pending, version, opened_at`;
+const ACCOUNT_COLUMNS = `id, unit_code, holder_id, name, kind, status, credit_limit, upper_limit, debits_posted,
+  credits_posted, debits_pending, credits_pending, version, opened_at,
+  (SELECT u.issuer_id FROM unit u WHERE u.code = account.unit_code) AS issuer_id`;
 
 const TRANSACTION_SELECT = `
   SELECT t.id, t.sequence, t.unit_code, t.operation, t.kind, t.memo, t.metadata, t.references_id,
@@ -41,16 +42,16 @@ const TRANSACTION_SELECT = `
 export class LedgerRepository {
   async insertUnit(manager: EntityManager, unit: Omit<UnitRecord, 'createdAt'>): Promise<boolean> {
     const rows: Row[] = await manager.query(
-      `INSERT INTO unit (code, name, kind, scale, issuer) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO unit (code, name, kind, scale, issuer_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (code) DO NOTHING RETURNING code`,
-      [unit.code, unit.name, unit.kind, unit.scale, unit.issuer],
+      [unit.code, unit.name, unit.kind, unit.scale, unit.issuerId],
     );
     return rows.length === 1;
   }
 
   async findUnits(manager: EntityManager, codes: readonly string[]): Promise<UnitRecord[]> {
     const rows: Row[] = await manager.query(
-      `SELECT code, name, kind, scale, issuer, created_at FROM unit WHERE code = ANY($1::text[]) ORDER BY code`,
+      `SELECT code, name, kind, scale, issuer_id, created_at FROM unit WHERE code = ANY($1::text[]) ORDER BY code`,
       [codes],
     );
     return rows.map(toUnit);
@@ -58,19 +59,19 @@ export class LedgerRepository {
 
   async listUnits(manager: EntityManager): Promise<UnitRecord[]> {
     const rows: Row[] = await manager.query(
-      `SELECT code, name, kind, scale, issuer, created_at FROM unit ORDER BY code`,
+      `SELECT code, name, kind, scale, issuer_id, created_at FROM unit ORDER BY code`,
     );
     return rows.map(toUnit);
   }
 
   async insertAccount(manager: EntityManager, account: AccountRecord, reason: string): Promise<boolean> {
     const rows: Row[] = await manager.query(
-      `INSERT INTO account (id, unit_code, holder, name, kind, status, credit_limit, upper_limit, version, opened_at)
+      `INSERT INTO account (id, unit_code, holder_id, name, kind, status, credit_limit, upper_limit, version, opened_at)
        VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6, $7, 1, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
         account.id,
         account.unitCode,
-        account.holder,
+        account.holderId,
         account.name,
         account.kind,
         account.creditLimit.toString(),
@@ -98,14 +99,22 @@ export class LedgerRepository {
 
   async listAccounts(
     manager: EntityManager,
-    filter: { holder: string | null; unitCode: string | null; afterId: string | null; limit: number },
+    filter: {
+      holderId: string | null;
+      unitCode: string | null;
+      afterId: string | null;
+      limit: number;
+      scope: { holderIds: readonly string[]; issuerIds: readonly string[] };
+    },
   ): Promise<AccountRecord[]> {
     const rows: Row[] = await manager.query(
       `SELECT ${ACCOUNT_COLUMNS} FROM account
-       WHERE ($1::text IS NULL OR holder = $1) AND ($2::text IS NULL OR unit_code = $2)
+       WHERE ($1::uuid IS NULL OR holder_id = $1) AND ($2::text IS NULL OR unit_code = $2)
          AND ($3::uuid IS NULL OR id > $3)
+         AND (holder_id = ANY($5::uuid[])
+              OR unit_code IN (SELECT code FROM unit WHERE issuer_id = ANY($6::uuid[])))
        ORDER BY id LIMIT $4`,
-      [filter.holder, filter.unitCode, filter.afterId, filter.limit],
+      [filter.holderId, filter.unitCode, filter.afterId, filter.limit, filter.scope.holderIds, filter.scope.issuerIds],
     );
     return rows.map(toAccount);
   }
@@ -206,7 +215,7 @@ export class LedgerRepository {
   }
 
   /** Locks the accounts in id order (so that concurrent batches never deadlock) and reads their positions. */
-  async lockAccounts(manager: EntityManager, ids: readonly string[]): Promise<AccountPosition[]> {
+  async lockAccounts(manager: EntityManager, ids: readonly string[]): Promise<AccountRecord[]> {
     if (ids.length === 0) return [];
     const rows: Row[] = await manager.query(
       `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
@@ -432,7 +441,7 @@ function toUnit(row: Row): UnitRecord {
     name: text(row['name']),
     kind: row['kind'] as UnitKind,
     scale: Number(row['scale']),
-    issuer: nullableText(row['issuer']),
+    issuerId: text(row['issuer_id']),
     createdAt: row['created_at'] as Date,
   };
 }
@@ -441,7 +450,8 @@ function toAccount(row: Row): AccountRecord {
   return {
     id: text(row['id']),
     unitCode: text(row['unit_code']),
-    holder: text(row['holder']),
+    holderId: text(row['holder_id']),
+    issuerId: text(row['issuer_id']),
     name: text(row['name']),
     kind: row['kind'] as AccountRecord['kind'],
     status: row['status'] as AccountRecord['status'],

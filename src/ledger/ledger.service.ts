@@ -2,9 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assert } from '../assert.js';
 import { runInTransaction } from '../database/run-in-transaction.js';
-import { notFound } from '../errors/domain-error.js';
+import { forbidden, notFound } from '../errors/domain-error.js';
 import { refusalError } from './ledger.errors.js';
 import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from './ledger.records.js';
+import type { Principal } from '../access/principal.js';
+import { LEDGER_ACCESS, type BatchAuthorizer, type LedgerAccess } from './ledger-access.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { applyBatch, type PreparedRequest } from './rules/apply-batch.js';
 import { isUuid } from './rules/check-request.js';
@@ -33,10 +35,15 @@ export class LedgerService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(LedgerRepository) private readonly repository: LedgerRepository,
+    @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
   ) {}
 
-  /** Applies an ordered batch; returns one result per request, in order. */
-  async submit(requests: readonly LedgerRequest[]): Promise<SubmissionResult[]> {
+  /**
+   * Applies an ordered batch; returns one result per request, in order. The authorizer sees every touched
+   * account once they are locked, and refuses the whole batch (nothing written) if one request is not the
+   * caller's to make.
+   */
+  async submit(requests: readonly LedgerRequest[], authorize: BatchAuthorizer | null): Promise<SubmissionResult[]> {
     assert(requests.length <= MAX_BATCH_SIZE, `a batch has at most ${MAX_BATCH_SIZE} requests`);
     if (requests.length === 0) return [];
     const prepared: PreparedRequest[] = requests.map((request) => ({ request, contentHash: contentHash(request) }));
@@ -50,6 +57,11 @@ export class LedgerService {
         ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
       ]).filter(isUuid);
       const positions = await this.repository.lockAccounts(manager, accountIds);
+      if (authorize !== null) {
+        const accounts = new Map(positions.map((account) => [account.id, account]));
+        const references = new Map(referenced.map((transaction) => [transaction.id, transaction]));
+        authorize(requests, { account: (id) => accounts.get(id), referenced: (id) => references.get(id) });
+      }
       const decisions = await this.repository.readDecisions(
         manager,
         unique(requests.map((request) => request.id).filter(isUuid)),
@@ -90,8 +102,11 @@ export class LedgerService {
   }
 
   /** Applies one request; a refusal becomes the API error. */
-  async submitOne(request: LedgerRequest): Promise<{ transaction: TransactionRecord; replayed: boolean }> {
-    const [result] = await this.submit([request]);
+  async submitOne(
+    request: LedgerRequest,
+    authorize: BatchAuthorizer,
+  ): Promise<{ transaction: TransactionRecord; replayed: boolean }> {
+    const [result] = await this.submit([request], authorize);
     assert(result !== undefined, 'one request has one result');
     if (!result.ok) throw refusalError(result.refusal, result.replayed);
     return { transaction: result.transaction, replayed: result.replayed };
@@ -103,6 +118,7 @@ export class LedgerService {
     for (;;) {
       const holdIds = await this.repository.dueHolds(this.dataSource.manager, EXPIRY_SWEEP_SIZE);
       if (holdIds.length === 0) return expired;
+      // The sweeper acts for the ledger itself: a hold's timeout was agreed when it was placed.
       const results = await this.submit(
         holdIds.map((holdId) => ({
           type: 'EXPIRE_HOLD' as const,
@@ -111,6 +127,7 @@ export class LedgerService {
           memo: 'Expired: the hold reached its timeout',
           metadata: {},
         })),
+        null,
       );
       const applied = results.filter((result) => result.ok && !result.replayed).length;
       expired += applied;
@@ -122,9 +139,18 @@ export class LedgerService {
     }
   }
 
-  async transaction(id: string): Promise<TransactionRecord> {
+  /** A transaction, for a caller who may see the history of at least one of its accounts. */
+  async transaction(principal: Principal, id: string): Promise<TransactionRecord> {
     const [record] = await this.repository.findTransactions(this.dataSource.manager, [requireUuid(id, 'id')]);
     if (record === undefined) throw notFound('TRANSACTION_NOT_FOUND', `Transaction ${id} does not exist`, { id });
+    const accounts = await this.repository.findAccounts(
+      this.dataSource.manager,
+      unique(record.entries.map((entry) => entry.accountId)),
+    );
+    const levels = await this.access.accessTo(principal, accounts);
+    if (!levels.includes('DETAIL')) {
+      throw forbidden('TRANSACTION_NOT_VISIBLE', `You may not see transaction ${record.id}`, { id: record.id });
+    }
     return record;
   }
 
@@ -148,8 +174,24 @@ export class LedgerService {
       : this.repository.balanceEffectiveBy(this.dataSource.manager, accountId, at);
   }
 
-  async trialBalance(unitCodes: readonly string[] | null): Promise<TrialBalanceRecord[]> {
-    return this.repository.trialBalance(this.dataSource.manager, unitCodes);
+  /** Per unit, the totals; only of units the caller may see in aggregate (all of them when none are named). */
+  async trialBalance(principal: Principal, unitCodes: readonly string[] | null): Promise<TrialBalanceRecord[]> {
+    const units =
+      unitCodes === null
+        ? await this.repository.listUnits(this.dataSource.manager)
+        : await this.repository.findUnits(this.dataSource.manager, unitCodes);
+    const readable = units.filter((unit) => this.access.mayReadTrialBalance(principal, unit));
+    if (unitCodes !== null && readable.length < units.length) {
+      const hidden = units.filter((unit) => !readable.includes(unit)).map((unit) => unit.code);
+      throw forbidden('TRIAL_BALANCE_NOT_VISIBLE', `You may not see the totals of ${hidden.join(', ')}`, {
+        unitCodes: hidden,
+      });
+    }
+    if (readable.length === 0) return [];
+    return this.repository.trialBalance(
+      this.dataSource.manager,
+      readable.map((unit) => unit.code),
+    );
   }
 }
 

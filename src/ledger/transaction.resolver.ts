@@ -1,5 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal } from '../access/access.decorators.js';
+import type { Principal } from '../access/principal.js';
 import { DomainError } from '../errors/domain-error.js';
 import { toConnection } from '../graphql/connection.js';
 import { decodeCursor } from '../graphql/cursor.js';
@@ -24,6 +26,7 @@ import {
   TransactionPayloadModel,
   TransactionResultModel,
 } from './graphql/transaction.model.js';
+import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.js';
 import { LedgerService } from './ledger.service.js';
 import type { LedgerRequest } from './rules/ledger-model.js';
 
@@ -34,19 +37,26 @@ export class TransactionResolver {
   constructor(
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(AccountsService) private readonly accounts: AccountsService,
+    @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
   ) {}
 
   @Mutation(() => TransactionPayloadModel, {
     description: 'Posts a balanced transaction at once. The same id with the same content returns the first result.',
   })
-  async postTransaction(@Args('input') input: PostTransactionInput): Promise<TransactionPayloadModel> {
-    return this.submitOne(transferRequest(input, false));
+  async postTransaction(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: PostTransactionInput,
+  ): Promise<TransactionPayloadModel> {
+    return this.submitOne(principal, transferRequest(input, false));
   }
 
   @Mutation(() => [TransactionResultModel], {
     description: 'Posts up to 1000 transactions in order, in one database transaction; one result per item.',
   })
-  async postTransactions(@Args('input') input: PostTransactionsInput): Promise<TransactionResultModel[]> {
+  async postTransactions(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: PostTransactionsInput,
+  ): Promise<TransactionResultModel[]> {
     const mapped = input.transactions.map((item): LedgerRequest | DomainError => {
       try {
         return transferRequest(item, false);
@@ -56,7 +66,7 @@ export class TransactionResolver {
       }
     });
     const requests = mapped.filter((item): item is LedgerRequest => !(item instanceof DomainError));
-    const results = await this.ledger.submit(requests);
+    const results = await this.ledger.submit(requests, this.access.batchAuthorizer(principal));
     let next = 0;
     return mapped.map((item, index): TransactionResultModel => {
       const id = input.transactions[index]?.id ?? '';
@@ -75,37 +85,55 @@ export class TransactionResolver {
   @Mutation(() => TransactionPayloadModel, {
     description: 'Sets value aside (pending) until posted, voided, or expired after timeoutSeconds.',
   })
-  async placeHold(@Args('input') input: PlaceHoldInput): Promise<TransactionPayloadModel> {
-    return this.submitOne(transferRequest(input, true));
+  async placeHold(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: PlaceHoldInput,
+  ): Promise<TransactionPayloadModel> {
+    return this.submitOne(principal, transferRequest(input, true));
   }
 
   @Mutation(() => TransactionPayloadModel, { description: 'Posts a hold in full, or in part for two-entry holds.' })
-  async postHold(@Args('input') input: PostHoldInput): Promise<TransactionPayloadModel> {
-    return this.submitOne(postHoldRequest(input));
+  async postHold(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: PostHoldInput,
+  ): Promise<TransactionPayloadModel> {
+    return this.submitOne(principal, postHoldRequest(input));
   }
 
   @Mutation(() => TransactionPayloadModel, { description: 'Releases a hold without moving value.' })
-  async voidHold(@Args('input') input: VoidHoldInput): Promise<TransactionPayloadModel> {
-    return this.submitOne(voidHoldRequest(input));
+  async voidHold(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: VoidHoldInput,
+  ): Promise<TransactionPayloadModel> {
+    return this.submitOne(principal, voidHoldRequest(input));
   }
 
   @Mutation(() => TransactionPayloadModel, {
     description: 'Corrects a posted transaction with a new one that moves the same amounts back (once).',
   })
-  async reverseTransaction(@Args('input') input: ReverseTransactionInput): Promise<TransactionPayloadModel> {
-    return this.submitOne(reversalRequest(input));
+  async reverseTransaction(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: ReverseTransactionInput,
+  ): Promise<TransactionPayloadModel> {
+    return this.submitOne(principal, reversalRequest(input));
   }
 
   @Query(() => TransactionModel)
-  async transaction(@Args('id', { type: () => ID }) id: string): Promise<TransactionModel> {
-    return TransactionModel.from(await this.ledger.transaction(id));
+  async transaction(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<TransactionModel> {
+    return TransactionModel.from(await this.ledger.transaction(principal, id));
   }
 
   @Query(() => HistoryConnectionModel, {
     description: "An account's entries, newest first, each with the balance it left; optionally by recorded time.",
   })
-  async accountHistory(@Args() args: AccountHistoryArgs): Promise<HistoryConnectionModel> {
-    const account = await this.accounts.account(args.accountId);
+  async accountHistory(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: AccountHistoryArgs,
+  ): Promise<HistoryConnectionModel> {
+    const account = await this.accounts.account(principal, args.accountId, 'DETAIL');
     const before = decodeCursor('history', args.after, VERSION_KEY);
     const rows = await this.ledger.accountHistory({
       accountId: account.id,
@@ -139,8 +167,8 @@ export class TransactionResolver {
     return record === undefined ? null : TransactionModel.from(record);
   }
 
-  private async submitOne(request: LedgerRequest): Promise<TransactionPayloadModel> {
-    const { transaction, replayed } = await this.ledger.submitOne(request);
+  private async submitOne(principal: Principal, request: LedgerRequest): Promise<TransactionPayloadModel> {
+    const { transaction, replayed } = await this.ledger.submitOne(request, this.access.batchAuthorizer(principal));
     return { transaction: TransactionModel.from(transaction), replayed };
   }
 }
@@ -149,8 +177,12 @@ export class TransactionResolver {
 export class EntryResolver {
   constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
 
-  @ResolveField(() => AccountModel)
-  async account(@Parent() entry: EntryModel): Promise<AccountModel> {
-    return AccountModel.from(await this.accounts.account(entry.accountId));
+  @ResolveField(() => AccountModel, {
+    nullable: true,
+    description: "The account, when you may see it (a counterparty's account may be private).",
+  })
+  async account(@CurrentPrincipal() principal: Principal, @Parent() entry: EntryModel): Promise<AccountModel | null> {
+    const account = await this.accounts.visibleAccount(principal, entry.accountId);
+    return account === null ? null : AccountModel.from(account);
   }
 }

@@ -1,5 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal } from '../access/access.decorators.js';
+import type { Principal } from '../access/principal.js';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitInput } from './graphql/ledger.inputs.js';
 import { UnitModel } from './graphql/unit.model.js';
@@ -9,13 +11,16 @@ export class UnitResolver {
   constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
 
   @Mutation(() => UnitModel, { description: 'Creates a unit of account (idempotent for the same terms).' })
-  async createUnit(@Args('input') input: CreateUnitInput): Promise<UnitModel> {
-    const unit = await this.accounts.createUnit({
+  async createUnit(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CreateUnitInput,
+  ): Promise<UnitModel> {
+    const unit = await this.accounts.createUnit(principal, {
       code: input.code,
       name: input.name,
       kind: input.kind,
       scale: input.scale,
-      issuer: input.issuer ?? null,
+      issuerId: input.issuerId,
     });
     return UnitModel.from(unit);
   }

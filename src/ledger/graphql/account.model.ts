@@ -14,8 +14,8 @@ export class AccountModel {
   @Field(() => String)
   unitCode!: string;
 
-  @Field(() => String, { description: 'Who holds the account (an opaque reference).' })
-  holder!: string;
+  @Field(() => ID, { description: 'Who holds the account: the id of a person or an organisation.' })
+  holderId!: string;
 
   @Field(() => String)
   name!: string;

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsInt,
   IsOptional,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -39,11 +40,9 @@ export class CreateUnitInput {
   @Max(9)
   scale!: number;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MinLength(1)
-  @MaxLength(200)
-  issuer?: string | null;
+  @Field(() => ID, { description: 'The organisation that issues the unit and sets the credit lines of its accounts.' })
+  @IsUUID('all', { message: 'issuerId must be a UUID' })
+  issuerId!: string;
 }
 
 @InputType()
@@ -60,10 +59,9 @@ export class OpenAccountInput {
   @MaxLength(16)
   unitCode!: string;
 
-  @Field(() => String, { description: 'Who holds the account (a reference such as org:bread-coop).' })
-  @MinLength(1)
-  @MaxLength(200)
-  holder!: string;
+  @Field(() => ID, { description: 'Who holds the account: the id of a person or an organisation.' })
+  @IsUUID('all', { message: 'holderId must be a UUID' })
+  holderId!: string;
 
   @Field(() => String)
   @MinLength(1)
@@ -229,10 +227,10 @@ export class PageArgs {
 
 @ArgsType()
 export class AccountsArgs extends PageArgs {
-  @Field(() => String, { nullable: true })
+  @Field(() => ID, { nullable: true })
   @IsOptional()
-  @MaxLength(200)
-  holder?: string | null;
+  @IsUUID('all', { message: 'holderId must be a UUID' })
+  holderId?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import type { UnitRecord } from '../ledger.records.js';
 import { UnitKindEnum } from './ledger-enums.js';
 
@@ -16,8 +16,8 @@ export class UnitModel {
   @Field(() => Int, { description: 'Decimal places of the minor unit (2 for cents; 0 for minutes).' })
   scale!: number;
 
-  @Field(() => String, { nullable: true, description: 'Who issues the unit.' })
-  issuer!: string | null;
+  @Field(() => ID, { description: 'The organisation that issues the unit and sets its credit lines.' })
+  issuerId!: string;
 
   @Field(() => Date)
   createdAt!: Date;

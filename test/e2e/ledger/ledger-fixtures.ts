@@ -6,7 +6,7 @@ export const TRANSACTION_FIELDS = `id sequence unitCode operation status kind me
   expiresAt effectiveAt recordedAt metadata { key value }
   entries { index accountId side amount pending accountVersion balanceAfter }`;
 
-export const ACCOUNT_FIELDS = `id unitCode holder name kind status creditLimit upperLimit debitsPosted creditsPosted
+export const ACCOUNT_FIELDS = `id unitCode holderId name kind status creditLimit upperLimit debitsPosted creditsPosted
   debitsPending creditsPending balance availableBalance debitCapacity version`;
 
 export const POST_TRANSACTION = `mutation($input: PostTransactionInput!) {
@@ -28,20 +28,26 @@ export const ACCOUNT = `query($id: ID!) { account(id: $id) { ${ACCOUNT_FIELDS} }
 
 export async function createUnit(app: TestApp, code = 'CWC', kind = 'CREDIT', scale = 2): Promise<void> {
   await app.ok(`mutation($input: CreateUnitInput!) { createUnit(input: $input) { code } }`, {
-    input: { code, name: `${code} unit`, kind, scale },
+    input: { code, name: `${code} unit`, kind, scale, issuerId: app.steward.organizationId },
   });
 }
 
 export async function openAccount(
   app: TestApp,
-  options: { unitCode?: string; creditLimit?: string; upperLimit?: string | null; holder?: string; kind?: string } = {},
+  options: {
+    unitCode?: string;
+    creditLimit?: string;
+    upperLimit?: string | null;
+    holderId?: string;
+    kind?: string;
+  } = {},
 ): Promise<string> {
   const data = await app.ok<{ openAccount: { id: string } }>(
     `mutation($input: OpenAccountInput!) { openAccount(input: $input) { id } }`,
     {
       input: {
         unitCode: options.unitCode ?? 'CWC',
-        holder: options.holder ?? 'org:test',
+        holderId: options.holderId ?? app.steward.organizationId,
         name: 'Test account',
         kind: options.kind ?? 'MEMBER',
         creditLimit: options.creditLimit ?? '0',

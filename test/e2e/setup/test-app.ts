@@ -18,11 +18,28 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
     | undefined;
 }
 
+/** A signed-in person with an organisation where they are ADMIN and TREASURER (a unit issuer). */
+export interface Steward {
+  readonly token: string;
+  readonly personId: string;
+  readonly organizationId: string;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** Who a request is sent as: a bearer token, or no one (null). Defaults to the file's steward. */
+export interface RequestOptions {
+  readonly token?: string | null;
+}
+
 /**
  * The real application on Fastify, on its own database, spoken to over HTTP. One per test file:
- * `truncate()` between tests, `assertBooksBalance()` after each, `close()` at the end.
+ * `truncate()` between tests, `assertBooksBalance()` after each, `close()` at the end. Requests are sent as
+ * the steward (`steward`), a person who runs an issuing federation, unless a test says otherwise.
  */
 export class TestApp {
+  steward!: Steward;
+
   private constructor(
     readonly app: NestFastifyApplication,
     readonly dataSource: DataSource,
@@ -37,31 +54,73 @@ export class TestApp {
       DEMO_DATA: 'false',
       GRAPHQL_IDE: 'false',
       HOLD_EXPIRY_INTERVAL_MS: '0',
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
       DATABASE_POOL_SIZE: '20',
+      JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      EMAIL_DELIVERY: 'memory',
       ...env,
     });
     const app = await createApp(config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new TestApp(app, app.get(DataSource), database.drop);
+    const testApp = new TestApp(app, app.get(DataSource), database.drop);
+    testApp.steward = await testApp.signUpSteward('steward@test.example', 'test-federation');
+    return testApp;
+  }
+
+  /** Registers a person who creates a FEDERATION and takes TREASURER there (besides ADMIN). */
+  async signUpSteward(email: string, slug: string): Promise<Steward> {
+    const token = await this.register(email);
+    const created = await this.ok<{ createOrganization: { id: string } }>(
+      `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
+      { input: { kind: 'FEDERATION', name: `Federation ${slug}`, slug } },
+      { token },
+    );
+    const viewer = await this.ok<{ me: { memberships: { id: string; personId: string; organizationId: string }[] } }>(
+      `{ me { memberships { id personId organizationId } } }`,
+      {},
+      { token },
+    );
+    const membership = viewer.me.memberships.find((item) => item.organizationId === created.createOrganization.id);
+    if (membership === undefined) throw new Error('the creator is a member');
+    await this.ok(
+      `mutation($input: SetMemberRolesInput!) { setMemberRoles(input: $input) { id } }`,
+      { input: { membershipId: membership.id, roles: ['ADMIN', 'TREASURER'] } },
+      { token },
+    );
+    return { token, personId: membership.personId, organizationId: created.createOrganization.id };
+  }
+
+  /** Registers a person and returns their access token. */
+  async register(email: string, name = email.split('@')[0] ?? email): Promise<string> {
+    const data = await this.ok<{ register: { accessToken: string } }>(
+      `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+      { input: { email, name, password: TEST_PASSWORD } },
+      { token: null },
+    );
+    return data.register.accessToken;
   }
 
   async graphql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
+    options: RequestOptions = {},
   ): Promise<GraphQLResponse<T>> {
-    const response = await request(this.app.getHttpServer())
-      .post('/graphql')
-      .set('content-type', 'application/json')
-      .send({ query, variables });
+    const token = options.token === undefined ? this.steward?.token : options.token;
+    let call = request(this.app.getHttpServer()).post('/graphql').set('content-type', 'application/json');
+    if (token !== null && token !== undefined) call = call.set('authorization', `Bearer ${token}`);
+    const response = await call.send({ query, variables });
     const body = response.body as { data?: T | null; errors?: GraphQLResponse['errors'] };
     return { status: response.status, data: body.data ?? null, errors: body.errors };
   }
 
   /** Like graphql, but fails the test on any error; returns data. */
-  async ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await this.graphql<T>(query, variables);
+  async ok<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const response = await this.graphql<T>(query, variables, options);
     if (response.errors !== undefined || response.data === null) {
       throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
     }

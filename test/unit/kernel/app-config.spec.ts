@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       embeddedPort: 54329,
       logLevel: 'log',
       graphqlIde: true,
+      graphqlIntrospection: true,
       demoData: true,
       holdExpiryIntervalMs: 1000,
     });
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
         EMBEDDED_PG_PORT: '1024',
         LOG_LEVEL: 'verbose',
         GRAPHQL_IDE: 'TRUE',
+        GRAPHQL_INTROSPECTION: 'true',
         DEMO_DATA: '1',
         HOLD_EXPIRY_INTERVAL_MS: '0',
       }),
@@ -65,16 +67,21 @@ describe('loadConfig', () => {
       embeddedPort: 1024,
       logLevel: 'verbose',
       graphqlIde: true,
+      graphqlIntrospection: true,
       demoData: true,
       holdExpiryIntervalMs: 0,
     });
   });
 
-  it('turns the IDE and demo data off by default in production, and requires DATABASE_URL there', () => {
+  it('turns the IDE, introspection and demo data off by default in production, and requires DATABASE_URL there', () => {
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toMatchObject({
       graphqlIde: false,
+      graphqlIntrospection: false,
       demoData: false,
     });
+    expect(
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', GRAPHQL_INTROSPECTION: 'true' }),
+    ).toMatchObject({ graphqlIde: false, graphqlIntrospection: true });
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       expect.stringContaining('DATABASE_URL is required when NODE_ENV=production'),
     ]);
@@ -89,14 +96,18 @@ describe('loadConfig', () => {
     ['0', false],
     [' FALSE ', false],
   ])('reads boolean %j as %s', (raw, expected) => {
-    expect(loadConfig({ GRAPHQL_IDE: raw, DEMO_DATA: raw })).toMatchObject({
+    expect(loadConfig({ GRAPHQL_IDE: raw, GRAPHQL_INTROSPECTION: raw, DEMO_DATA: raw })).toMatchObject({
       graphqlIde: expected,
+      graphqlIntrospection: expected,
       demoData: expected,
     });
   });
 
   it.each(['yes', 'no', 'on', '2'])('refuses boolean %j', (raw) => {
     expect(problemsOf({ GRAPHQL_IDE: raw })).toEqual([`GRAPHQL_IDE must be true or false, got "${raw}"`]);
+    expect(problemsOf({ GRAPHQL_INTROSPECTION: raw })).toEqual([
+      `GRAPHQL_INTROSPECTION must be true or false, got "${raw}"`,
+    ]);
   });
 
   it.each([
@@ -142,6 +153,7 @@ describe('loadConfig', () => {
       EMBEDDED_PG_PORT: '80',
       LOG_LEVEL: 'trace',
       GRAPHQL_IDE: 'yes',
+      GRAPHQL_INTROSPECTION: 'off',
       DEMO_DATA: 'maybe',
       HOLD_EXPIRY_INTERVAL_MS: '-5',
     };
@@ -154,7 +166,7 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const error = caught as ConfigError;
     expect(error.name).toBe('ConfigError');
-    expect(error.problems).toHaveLength(9);
+    expect(error.problems).toHaveLength(10);
     for (const name of Object.keys(env)) {
       expect(error.problems.some((p) => p.startsWith(name))).toBe(true);
       expect(error.message).toContain(name);

@@ -1,6 +1,6 @@
 /**
- * Goal: presentError gives every error the API's shape (a closed code, a reason in details) and never
- * leaks internals; page cursors round-trip and refuse anything they did not produce. Method: worked
+ * Goal: presentError gives every error the API's shape (a closed code, a reason in details), keeps the
+ * reason and figures our own validation rules give, and never leaks internals; page cursors round-trip and refuse anything they did not produce. Method: worked
  * examples over hand-built GraphQLErrors, and a fast-check round-trip property for cursors.
  */
 import fc from 'fast-check';
@@ -61,6 +61,46 @@ describe('presentError', () => {
       },
     });
     expect('path' in presented.formatted).toBe(false);
+  });
+
+  it('keeps the reason and figures of our own validation rules (query limits)', () => {
+    const details = { reason: 'QUERY_TOO_DEEP', limit: 15, actual: 16 };
+    const error = new GraphQLError('The operation nests fields 16 deep; the limit is 15.', {
+      extensions: { code: 'VALIDATION_FAILED', details },
+    });
+    expect(presentError(error)).toEqual({
+      internal: false,
+      formatted: {
+        message: 'The operation nests fields 16 deep; the limit is 15.',
+        extensions: { code: 'VALIDATION_FAILED', details },
+      },
+    });
+    const wrapped = new GraphQLError(error.message, { originalError: error });
+    expect(presentError(wrapped).formatted.extensions).toEqual({ code: 'VALIDATION_FAILED', details });
+  });
+
+  it.each([
+    ['another code', { code: 'GRAPHQL_VALIDATION_FAILED', details: { reason: 'QUERY_TOO_DEEP' } }],
+    ['no reason', { code: 'VALIDATION_FAILED', details: { limit: 15 } }],
+    ['a reason that is not a string', { code: 'VALIDATION_FAILED', details: { reason: 15 } }],
+    ['no details', { code: 'VALIDATION_FAILED' }],
+  ])('shows a validation error with %s as INVALID_REQUEST', (_name, extensions) => {
+    expect(presentError(new GraphQLError('refused', { extensions })).formatted.extensions).toEqual({
+      code: 'VALIDATION_FAILED',
+      details: { reason: 'INVALID_REQUEST' },
+    });
+  });
+
+  it('does not take the extensions of an error from elsewhere (it stays internal)', () => {
+    const error = new GraphQLError('boom', {
+      originalError: Object.assign(new Error('boom'), {
+        extensions: { code: 'VALIDATION_FAILED', details: { reason: 'QUERY_TOO_DEEP' } },
+      }),
+    });
+    expect(presentError(error)).toMatchObject({
+      internal: true,
+      formatted: { extensions: { code: 'INTERNAL_SERVER_ERROR', details: { reason: 'INTERNAL' } } },
+    });
   });
 
   it('shows a graphql-js error on a path as INVALID_VALUE', () => {

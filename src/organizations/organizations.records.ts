@@ -1,0 +1,95 @@
+import type { ApiScope, BalanceVisibility } from './rules/access-rules.js';
+
+/** Rows as the repository returns them. */
+export const ORGANIZATION_KINDS = [
+  'COOPERATIVE',
+  'TIME_BANK',
+  'STRIKE_FUND',
+  'LAND_TRUST',
+  'MUTUAL_AID',
+  'TENANT_UNION',
+  'COMMUNITY_ASSEMBLY',
+  'FEDERATION',
+] as const;
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+
+export interface PersonRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly status: 'ACTIVE' | 'DISABLED';
+  readonly createdAt: Date;
+}
+
+export interface OrganizationRecord {
+  readonly id: string;
+  readonly kind: OrganizationKind;
+  readonly name: string;
+  readonly slug: string;
+  readonly description: string;
+  readonly balanceVisibility: BalanceVisibility;
+  readonly createdAt: Date;
+}
+
+export type MembershipStatus = 'ACTIVE' | 'LEFT' | 'REMOVED';
+
+export interface MembershipRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly personId: string;
+  readonly status: MembershipStatus;
+  readonly roles: readonly string[];
+  readonly joinedAt: Date;
+  readonly endedAt: Date | null;
+}
+
+export type FederationMembershipStatus = 'PENDING' | 'ACTIVE' | 'DECLINED' | 'ENDED';
+
+export interface FederationMembershipRecord {
+  readonly id: string;
+  readonly federationId: string;
+  readonly memberId: string;
+  readonly status: FederationMembershipStatus;
+  readonly requestedAt: Date;
+  readonly decidedAt: Date | null;
+  readonly endedAt: Date | null;
+}
+
+export interface InvitationRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly email: string;
+  readonly roles: readonly string[];
+  readonly invitedBy: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly acceptedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export interface ApiTokenRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  readonly scopes: readonly ApiScope[];
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export interface AuditEventRecord {
+  readonly id: bigint;
+  readonly occurredAt: Date;
+  readonly actorPersonId: string | null;
+  readonly actorApiTokenId: string | null;
+  readonly organizationId: string;
+  readonly relatedOrganizationId: string | null;
+  readonly action: string;
+  readonly subjectType: string;
+  readonly subjectId: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export type NewAuditEvent = Omit<AuditEventRecord, 'id' | 'occurredAt'>;

@@ -1,0 +1,430 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { hasAnyRole, rolesIn, type Principal } from '../access/principal.js';
+import { runInTransaction } from '../database/run-in-transaction.js';
+import { conflict, forbidden, notFound, validationFailed } from '../errors/domain-error.js';
+import { auditActor } from './audit.js';
+import { requireSession } from './auth.service.js';
+import type {
+  AuditEventRecord,
+  FederationMembershipRecord,
+  MembershipRecord,
+  OrganizationKind,
+  OrganizationRecord,
+  PersonRecord,
+} from './organizations.records.js';
+import { OrganizationsRepository } from './organizations.repository.js';
+import { ROLES, type BalanceVisibility } from './rules/access-rules.js';
+import { wouldCreateCycle } from './rules/federation-graph.js';
+
+/**
+ * Organisations, their members and roles, and federations of them. Admins manage; every change of a
+ * membership, a role, a federation tie or a setting is written to the audit log in the same transaction.
+ */
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OrganizationsRepository) private readonly repository: OrganizationsRepository,
+  ) {}
+
+  /** Creates an organisation; its creator becomes its first ADMIN (and MEMBER). */
+  async createOrganization(
+    principal: Principal,
+    input: {
+      kind: OrganizationKind;
+      name: string;
+      slug: string;
+      description: string;
+      balanceVisibility: BalanceVisibility;
+    },
+  ): Promise<OrganizationRecord> {
+    const { personId } = requireSession(principal);
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      const organization = await this.repository.insertOrganization(manager, { id: randomUUID(), ...input });
+      if (organization === null) {
+        throw conflict('SLUG_TAKEN', `The slug ${input.slug} is taken`, { slug: input.slug });
+      }
+      const membership = await this.repository.insertMembership(manager, {
+        id: randomUUID(),
+        organizationId: organization.id,
+        personId,
+        roles: ['ADMIN', 'MEMBER'],
+      });
+      await this.audit(
+        manager,
+        principal,
+        organization.id,
+        'ORGANIZATION_CREATED',
+        'ORGANIZATION',
+        organization.id,
+        null,
+        {
+          ...input,
+        },
+      );
+      await this.auditMembership(manager, principal, 'MEMBERSHIP_CREATED', null, membership);
+      return organization;
+    });
+  }
+
+  async updateOrganization(
+    principal: Principal,
+    input: { organizationId: string; name?: string; description?: string; balanceVisibility?: BalanceVisibility },
+  ): Promise<OrganizationRecord> {
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      const current = await this.requireOrganization(manager, input.organizationId, true);
+      this.requireRole(principal, current.id, ['ADMIN']);
+      const updated = await this.repository.updateOrganization(manager, {
+        id: current.id,
+        name: input.name ?? current.name,
+        description: input.description ?? current.description,
+        balanceVisibility: input.balanceVisibility ?? current.balanceVisibility,
+      });
+      await this.audit(
+        manager,
+        principal,
+        current.id,
+        'ORGANIZATION_UPDATED',
+        'ORGANIZATION',
+        current.id,
+        settingsOf(current),
+        settingsOf(updated),
+      );
+      return updated;
+    });
+  }
+
+  async organization(idOrSlug: { id?: string | null; slug?: string | null }): Promise<OrganizationRecord> {
+    const manager = this.dataSource.manager;
+    const found =
+      idOrSlug.id !== undefined && idOrSlug.id !== null
+        ? await this.repository.findOrganization(manager, idOrSlug.id)
+        : await this.repository.findOrganizationBySlug(manager, idOrSlug.slug ?? '');
+    if (found === null) throw notFound('ORGANIZATION_NOT_FOUND', 'No such organisation');
+    return found;
+  }
+
+  async organizations(filter: { kind: OrganizationKind | null; afterSlug: string | null; limit: number }) {
+    return this.repository.listOrganizations(this.dataSource.manager, filter);
+  }
+
+  async organizationsByIds(ids: readonly string[]): Promise<OrganizationRecord[]> {
+    return this.repository.findOrganizations(this.dataSource.manager, ids);
+  }
+
+  async persons(ids: readonly string[]): Promise<PersonRecord[]> {
+    return this.repository.findPersons(this.dataSource.manager, ids);
+  }
+
+  /** Memberships of an organisation, for its members (ended ones too, for its admins). */
+  async memberships(principal: Principal, organizationId: string, includeEnded: boolean): Promise<MembershipRecord[]> {
+    this.requireRole(principal, organizationId, includeEnded ? ['ADMIN'] : ROLES);
+    return this.repository.listMemberships(this.dataSource.manager, { organizationId, personId: null, includeEnded });
+  }
+
+  async myMemberships(principal: Principal): Promise<MembershipRecord[]> {
+    const { personId } = requireSession(principal);
+    return this.repository.listMemberships(this.dataSource.manager, {
+      organizationId: null,
+      personId,
+      includeEnded: false,
+    });
+  }
+
+  /** Sets a member's roles (MEMBER is always among them). An organisation always keeps an ADMIN. */
+  async setMemberRoles(
+    principal: Principal,
+    membershipId: string,
+    roles: readonly string[],
+  ): Promise<MembershipRecord> {
+    const wanted = normalizeRoles(roles);
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      const before = await this.requireActiveMembership(manager, membershipId);
+      this.requireRole(principal, before.organizationId, ['ADMIN']);
+      await this.repository.findOrganization(manager, before.organizationId, true);
+      if (before.roles.includes('ADMIN') && !wanted.includes('ADMIN')) {
+        await this.requireAnotherAdmin(manager, before.organizationId);
+      }
+      await this.repository.setRoles(manager, before.id, wanted);
+      const after = await this.requireActiveMembership(manager, membershipId);
+      await this.auditMembership(manager, principal, 'MEMBERSHIP_ROLES_CHANGED', before, after);
+      return after;
+    });
+  }
+
+  /** Ends a membership: by its person (LEFT) or by an admin (REMOVED). The row stays, as history. */
+  async endMembership(principal: Principal, membershipId: string): Promise<MembershipRecord> {
+    const { personId } = requireSession(principal);
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      const before = await this.requireActiveMembership(manager, membershipId);
+      const leaving = before.personId === personId;
+      if (!leaving) this.requireRole(principal, before.organizationId, ['ADMIN']);
+      await this.repository.findOrganization(manager, before.organizationId, true);
+      if (before.roles.includes('ADMIN')) await this.requireAnotherAdmin(manager, before.organizationId);
+      const after = await this.repository.endMembership(manager, before.id, leaving ? 'LEFT' : 'REMOVED', personId);
+      await this.auditMembership(manager, principal, leaving ? 'MEMBERSHIP_LEFT' : 'MEMBERSHIP_REMOVED', before, after);
+      return after;
+    });
+  }
+
+  /** Adds a person as a member (accepting an invitation); the caller has already checked the right to. */
+  async addMember(
+    manager: EntityManager,
+    principal: Principal,
+    input: { organizationId: string; personId: string; roles: readonly string[] },
+  ): Promise<MembershipRecord> {
+    const existing = await this.repository.findActiveMembership(manager, input.organizationId, input.personId);
+    if (existing !== null) {
+      const roles = normalizeRoles([...existing.roles, ...input.roles]);
+      if (roles.length === existing.roles.length) return existing;
+      await this.repository.setRoles(manager, existing.id, roles);
+      const after = await this.requireActiveMembership(manager, existing.id);
+      await this.auditMembership(manager, principal, 'MEMBERSHIP_ROLES_CHANGED', existing, after);
+      return after;
+    }
+    const membership = await this.repository.insertMembership(manager, {
+      id: randomUUID(),
+      organizationId: input.organizationId,
+      personId: input.personId,
+      roles: normalizeRoles(input.roles),
+    });
+    await this.auditMembership(manager, principal, 'MEMBERSHIP_CREATED', null, membership);
+    return membership;
+  }
+
+  // Federations
+
+  /** An organisation's admin asks to join a federation; the federation's admins decide. */
+  async requestFederationMembership(
+    principal: Principal,
+    input: { organizationId: string; federationId: string },
+  ): Promise<FederationMembershipRecord> {
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      this.requireRole(principal, input.organizationId, ['ADMIN']);
+      const federation = await this.requireOrganization(manager, input.federationId);
+      if (federation.kind !== 'FEDERATION') {
+        throw validationFailed('NOT_A_FEDERATION', `${federation.name} is not a federation`, {
+          federationId: federation.id,
+        });
+      }
+      await this.repository.lockFederationGraph(manager);
+      if (wouldCreateCycle(await this.repository.activeFederationEdges(manager), input.organizationId, federation.id)) {
+        throw conflict('FEDERATION_CYCLE', 'Joining would make the federation a member of itself', input);
+      }
+      if ((await this.repository.findOpenFederationMembership(manager, federation.id, input.organizationId)) !== null) {
+        throw conflict(
+          'ALREADY_REQUESTED',
+          'The organisation is already a member of this federation, or has asked',
+          input,
+        );
+      }
+      const membership = await this.repository.insertFederationMembership(manager, {
+        id: randomUUID(),
+        federationId: federation.id,
+        memberId: input.organizationId,
+      });
+      await this.auditFederation(manager, principal, 'FEDERATION_MEMBERSHIP_REQUESTED', null, membership);
+      return membership;
+    });
+  }
+
+  /** A federation's admin admits or declines a pending request. */
+  async decideFederationMembership(
+    principal: Principal,
+    id: string,
+    admit: boolean,
+  ): Promise<FederationMembershipRecord> {
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      await this.repository.lockFederationGraph(manager);
+      const before = await this.requireFederationMembership(manager, id);
+      this.requireRole(principal, before.federationId, ['ADMIN']);
+      if (before.status !== 'PENDING') {
+        throw conflict('NOT_PENDING', `The request is ${before.status}, not PENDING`, { id });
+      }
+      if (
+        admit &&
+        wouldCreateCycle(await this.repository.activeFederationEdges(manager), before.memberId, before.federationId)
+      ) {
+        throw conflict('FEDERATION_CYCLE', 'Admitting would make the federation a member of itself', { id });
+      }
+      const after = await this.repository.setFederationMembershipStatus(manager, id, admit ? 'ACTIVE' : 'DECLINED');
+      await this.auditFederation(
+        manager,
+        principal,
+        admit ? 'FEDERATION_MEMBER_ADMITTED' : 'FEDERATION_MEMBER_DECLINED',
+        before,
+        after,
+      );
+      return after;
+    });
+  }
+
+  /** Either side's admin ends an active federation membership (or withdraws a pending request). */
+  async endFederationMembership(principal: Principal, id: string): Promise<FederationMembershipRecord> {
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      await this.repository.lockFederationGraph(manager);
+      const before = await this.requireFederationMembership(manager, id);
+      if (
+        !hasAnyRole(principal, before.federationId, ['ADMIN']) &&
+        !hasAnyRole(principal, before.memberId, ['ADMIN'])
+      ) {
+        throw forbidden('ROLE_REQUIRED', 'Only an ADMIN of the federation or of the member may end the membership', {
+          id,
+        });
+      }
+      if (before.status !== 'ACTIVE' && before.status !== 'PENDING') {
+        throw conflict('NOT_ACTIVE', `The membership is ${before.status}`, { id });
+      }
+      const after = await this.repository.setFederationMembershipStatus(manager, id, 'ENDED');
+      await this.auditFederation(manager, principal, 'FEDERATION_MEMBERSHIP_ENDED', before, after);
+      return after;
+    });
+  }
+
+  async federationMemberships(filter: { federationId: string | null; memberId: string | null }) {
+    return this.repository.listFederationMemberships(this.dataSource.manager, { ...filter, includeClosed: false });
+  }
+
+  /** The audit log of an organisation (what happened to it or was done by it), newest first; for its admins. */
+  async auditLog(
+    principal: Principal,
+    organizationId: string,
+    beforeId: bigint | null,
+    limit: number,
+  ): Promise<AuditEventRecord[]> {
+    this.requireRole(principal, organizationId, ['ADMIN']);
+    return this.repository.listAuditEvents(this.dataSource.manager, organizationId, beforeId, limit);
+  }
+
+  requireRole(principal: Principal, organizationId: string, roles: readonly string[]): void {
+    if (principal.kind === 'API_TOKEN') requireSession(principal);
+    if (!hasAnyRole(principal, organizationId, roles)) {
+      throw forbidden('ROLE_REQUIRED', `This needs one of the roles ${roles.join(', ')} in the organisation`, {
+        organizationId,
+        roles,
+      });
+    }
+  }
+
+  isMember(principal: Principal, organizationId: string): boolean {
+    return rolesIn(principal, organizationId).size > 0;
+  }
+
+  async requireOrganization(manager: EntityManager, id: string, lock = false): Promise<OrganizationRecord> {
+    const organization = await this.repository.findOrganization(manager, id, lock);
+    if (organization === null) throw notFound('ORGANIZATION_NOT_FOUND', `Organisation ${id} does not exist`, { id });
+    return organization;
+  }
+
+  async audit(
+    manager: EntityManager,
+    principal: Principal,
+    organizationId: string,
+    action: string,
+    subjectType: string,
+    subjectId: string,
+    before: unknown,
+    after: unknown,
+    relatedOrganizationId: string | null = null,
+  ): Promise<void> {
+    await this.repository.insertAuditEvent(manager, {
+      ...auditActor(principal),
+      organizationId,
+      relatedOrganizationId,
+      action,
+      subjectType,
+      subjectId,
+      before,
+      after,
+    });
+  }
+
+  private async auditMembership(
+    manager: EntityManager,
+    principal: Principal,
+    action: string,
+    before: MembershipRecord | null,
+    after: MembershipRecord,
+  ): Promise<void> {
+    await this.audit(
+      manager,
+      principal,
+      after.organizationId,
+      action,
+      'MEMBERSHIP',
+      after.id,
+      before && membershipView(before),
+      membershipView(after),
+    );
+  }
+
+  private async auditFederation(
+    manager: EntityManager,
+    principal: Principal,
+    action: string,
+    before: FederationMembershipRecord | null,
+    after: FederationMembershipRecord,
+  ): Promise<void> {
+    const view = (record: FederationMembershipRecord) => ({
+      federationId: record.federationId,
+      memberId: record.memberId,
+      status: record.status,
+    });
+    await this.audit(
+      manager,
+      principal,
+      after.federationId,
+      action,
+      'FEDERATION_MEMBERSHIP',
+      after.id,
+      before && view(before),
+      view(after),
+      after.memberId,
+    );
+  }
+
+  private async requireActiveMembership(manager: EntityManager, id: string): Promise<MembershipRecord> {
+    const membership = await this.repository.findMembership(manager, id);
+    if (membership === null) throw notFound('MEMBERSHIP_NOT_FOUND', `Membership ${id} does not exist`, { id });
+    if (membership.status !== 'ACTIVE') {
+      throw conflict('MEMBERSHIP_ENDED', `Membership ${id} has ended`, { id });
+    }
+    return membership;
+  }
+
+  private async requireFederationMembership(manager: EntityManager, id: string): Promise<FederationMembershipRecord> {
+    const membership = await this.repository.findFederationMembership(manager, id, true);
+    if (membership === null) {
+      throw notFound('FEDERATION_MEMBERSHIP_NOT_FOUND', `Federation membership ${id} does not exist`, { id });
+    }
+    return membership;
+  }
+
+  private async requireAnotherAdmin(manager: EntityManager, organizationId: string): Promise<void> {
+    if ((await this.repository.countActiveAdmins(manager, organizationId)) <= 1) {
+      throw conflict('LAST_ADMIN', 'An organisation keeps at least one ADMIN: name another first', { organizationId });
+    }
+  }
+}
+
+/** Roles as stored: known ones only, MEMBER always included, in a stable order. */
+export function normalizeRoles(roles: readonly string[]): string[] {
+  const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+  if (unknown.length > 0)
+    throw validationFailed('UNKNOWN_ROLE', `Unknown roles: ${unknown.join(', ')}`, { roles: unknown });
+  return ROLES.filter((role) => role === 'MEMBER' || roles.includes(role));
+}
+
+function membershipView(membership: MembershipRecord) {
+  return { personId: membership.personId, status: membership.status, roles: membership.roles };
+}
+
+function settingsOf(organization: OrganizationRecord) {
+  return {
+    name: organization.name,
+    description: organization.description,
+    balanceVisibility: organization.balanceVisibility,
+  };
+}
