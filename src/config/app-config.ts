@@ -87,6 +87,9 @@ export function loadConfig(env: Env): AppConfig {
       loginLockSeconds: readInteger(env, 'LOGIN_LOCK_SECONDS', 900, 1, 86_400, problems),
     },
   };
+  if (config.graphqlIde && !config.graphqlIntrospection) {
+    problems.push('GRAPHQL_IDE needs GRAPHQL_INTROSPECTION (the IDE reads the schema by introspection)');
+  }
   if (config.auth.loginLockAfter <= config.auth.loginSlowAfter) {
     problems.push('LOGIN_LOCK_AFTER must be greater than LOGIN_SLOW_AFTER');
   }

@@ -9,6 +9,12 @@ import { queryLimitRules } from './query-limits.js';
 const logger = new Logger('GraphQL');
 
 /**
+ * The most tokens a document may have. Large inputs belong in variables; a huge document could otherwise
+ * exhaust the stack in graphql-js's own validation (thousands of chained fragments) before any limit rule.
+ */
+export const MAX_DOCUMENT_TOKENS = 10_000;
+
+/**
  * GraphQL over Mercurius: code-first schema (sorted), the IDE when configured, errors in the API shape,
  * query limits (and introspection when configured) checked in validation, batches of operations allowed.
  */
@@ -23,6 +29,7 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     validationRules: queryLimitRules({ introspection: config.graphqlIntrospection }),
     // Up to MAX_BATCHED_OPERATIONS per request; the body is checked in app.factory.ts.
     allowBatchedQueries: true,
+    graphql: { parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS } },
   };
 }
 

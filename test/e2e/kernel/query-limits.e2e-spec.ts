@@ -20,18 +20,18 @@ const COSTLY_QUERY = `query Costly { ${Array.from(
 ).join(' ')} }`;
 
 /** The errors for one reason: the limits are checked beside graphql's own rules, and reported with them. */
-function withReason(response: { errors?: readonly BatchError[] | undefined }, reason: string): BatchError[] {
+function withReason(response: { errors?: readonly ResponseError[] | undefined }, reason: string): ResponseError[] {
   return (response.errors ?? []).filter((error) => error.extensions.details['reason'] === reason);
 }
 
-interface BatchError {
+interface ResponseError {
   message: string;
   extensions: { code: string; details: Record<string, unknown> };
 }
 
 interface BatchResult {
   data: Record<string, unknown> | null;
-  errors?: BatchError[];
+  errors?: ResponseError[];
 }
 
 async function postBatch(app: TestApp, body: unknown): Promise<{ status: number; body: unknown }> {

@@ -29,6 +29,17 @@ describe('loadConfig', () => {
       graphqlIntrospection: true,
       demoData: true,
       holdExpiryIntervalMs: 1000,
+      auth: {
+        jwtSecret: undefined,
+        accessTokenTtlSeconds: 900,
+        refreshTokenTtlSeconds: 2_592_000,
+        invitationTtlSeconds: 604_800,
+        emailDelivery: 'log',
+        invitationUrl: 'http://localhost:3000/invitations/accept?token=',
+        loginSlowAfter: 5,
+        loginLockAfter: 10,
+        loginLockSeconds: 900,
+      },
     });
   });
 
@@ -54,8 +65,17 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'verbose',
         GRAPHQL_IDE: 'TRUE',
         GRAPHQL_INTROSPECTION: 'true',
-        DEMO_DATA: '1',
+        DEMO_DATA: '0',
         HOLD_EXPIRY_INTERVAL_MS: '0',
+        JWT_SECRET: 'a'.repeat(32),
+        ACCESS_TOKEN_TTL_SECONDS: '60',
+        REFRESH_TOKEN_TTL_SECONDS: '3600',
+        INVITATION_TTL_SECONDS: '120',
+        EMAIL_DELIVERY: 'log',
+        INVITATION_URL: 'https://coop.example/join?token=',
+        LOGIN_SLOW_AFTER: '3',
+        LOGIN_LOCK_AFTER: '6',
+        LOGIN_LOCK_SECONDS: '30',
       }),
     ).toEqual({
       nodeEnv: 'production',
@@ -68,21 +88,33 @@ describe('loadConfig', () => {
       logLevel: 'verbose',
       graphqlIde: true,
       graphqlIntrospection: true,
-      demoData: true,
+      demoData: false,
       holdExpiryIntervalMs: 0,
+      auth: {
+        jwtSecret: 'a'.repeat(32),
+        accessTokenTtlSeconds: 60,
+        refreshTokenTtlSeconds: 3600,
+        invitationTtlSeconds: 120,
+        emailDelivery: 'log',
+        invitationUrl: 'https://coop.example/join?token=',
+        loginSlowAfter: 3,
+        loginLockAfter: 6,
+        loginLockSeconds: 30,
+      },
     });
   });
 
   it('turns the IDE, introspection and demo data off by default in production, and requires DATABASE_URL there', () => {
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toMatchObject({
+    const secret = { JWT_SECRET: 'x'.repeat(40) };
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', ...secret })).toMatchObject({
       graphqlIde: false,
       graphqlIntrospection: false,
       demoData: false,
     });
     expect(
-      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', GRAPHQL_INTROSPECTION: 'true' }),
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', GRAPHQL_INTROSPECTION: 'true', ...secret }),
     ).toMatchObject({ graphqlIde: false, graphqlIntrospection: true });
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', ...secret })).toEqual([
       expect.stringContaining('DATABASE_URL is required when NODE_ENV=production'),
     ]);
     expect(loadConfig({ NODE_ENV: 'test' }).databaseUrl).toBeUndefined();
@@ -183,7 +215,31 @@ describe('loadConfig', () => {
 
   it('reports a missing DATABASE_URL in production together with other problems', () => {
     const problems = problemsOf({ NODE_ENV: 'production', PORT: 'x' });
-    expect(problems).toHaveLength(2);
-    expect(problems[1]).toContain('DATABASE_URL is required');
+    expect(problems).toEqual([
+      expect.stringContaining('PORT must be'),
+      expect.stringContaining('JWT_SECRET is required'),
+      expect.stringContaining('DATABASE_URL is required'),
+    ]);
+  });
+
+  it('requires a long JWT_SECRET in production and refuses demo data and the memory outbox there', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' };
+    expect(problemsOf(production)).toEqual([expect.stringContaining('JWT_SECRET is required')]);
+    expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must have at least 32 characters']);
+    expect(problemsOf({ ...production, JWT_SECRET: 'k'.repeat(32), DEMO_DATA: 'true' })).toEqual([
+      expect.stringContaining('DEMO_DATA cannot be on when NODE_ENV=production'),
+    ]);
+    expect(problemsOf({ ...production, JWT_SECRET: 'k'.repeat(32), EMAIL_DELIVERY: 'memory' })).toEqual([
+      expect.stringContaining('EMAIL_DELIVERY=memory is for tests'),
+    ]);
+  });
+
+  it('refuses a login lock that does not come after the slow-down, and an IDE without introspection', () => {
+    expect(problemsOf({ LOGIN_SLOW_AFTER: '5', LOGIN_LOCK_AFTER: '5' })).toEqual([
+      'LOGIN_LOCK_AFTER must be greater than LOGIN_SLOW_AFTER',
+    ]);
+    expect(problemsOf({ GRAPHQL_IDE: 'true', GRAPHQL_INTROSPECTION: 'false' })).toEqual([
+      'GRAPHQL_IDE needs GRAPHQL_INTROSPECTION (the IDE reads the schema by introspection)',
+    ]);
   });
 });
