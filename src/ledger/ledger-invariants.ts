@@ -77,6 +77,14 @@ const INVARIANTS: readonly { name: string; sql: string }[] = [
             AND NOT EXISTS (SELECT 1 FROM open_hold h WHERE h.transaction_id = t.id)`,
   },
   {
+    name: 'history is append-only: its guard triggers exist and are enabled',
+    sql: `SELECT expected.name FROM (VALUES ('unit_append_only'), ('account_change_append_only'),
+            ('transaction_outcome_append_only'), ('ledger_transaction_append_only'), ('entry_append_only'),
+            ('account_not_deleted'), ('account_guard'), ('entry_balanced'), ('ledger_transaction_has_entries'))
+            AS expected (name)
+          WHERE NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgname = expected.name AND t.tgenabled <> 'D')`,
+  },
+  {
     name: 'one id, one outcome: every transaction has its outcome, and no refused id has a transaction',
     sql: `SELECT o.id FROM transaction_outcome o JOIN ledger_transaction t ON t.id = o.id WHERE o.refusal IS NOT NULL
           UNION ALL
@@ -85,13 +93,16 @@ const INVARIANTS: readonly { name: string; sql: string }[] = [
   },
 ];
 
-export async function findInvariantViolations(manager: EntityManager): Promise<InvariantViolation[]> {
-  const violations: InvariantViolation[] = [];
+/** Every invariant with the rows breaking it (none when it holds), in a fixed order. */
+export async function checkInvariants(manager: EntityManager): Promise<InvariantViolation[]> {
+  const results: InvariantViolation[] = [];
   for (const invariant of INVARIANTS) {
     const rows: Record<string, unknown>[] = await manager.query(invariant.sql);
-    if (rows.length > 0) violations.push({ invariant: invariant.name, rows });
+    results.push({ invariant: invariant.name, rows });
   }
-  return violations;
+  return results;
 }
 
-export const INVARIANT_NAMES = INVARIANTS.map((invariant) => invariant.name);
+export async function findInvariantViolations(manager: EntityManager): Promise<InvariantViolation[]> {
+  return (await checkInvariants(manager)).filter((result) => result.rows.length > 0);
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run verify`: checks every ledger invariant (DESIGN.md) over the whole database, prints each with its
+ * outcome and the first rows that break it, and exits 1 when one is broken. Read-only: it applies no
+ * migration. Uses DATABASE_URL, or the embedded PostgreSQL of `npm start` (started if it is not running).
+ */
+import 'reflect-metadata';
+import { loadConfig } from '../src/config/app-config.js';
+import { createDataSource } from '../src/database/data-source.js';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { checkInvariants } from '../src/ledger/ledger-invariants.js';
+
+const SHOWN_ROWS = 5;
+
+const config = loadConfig(process.env);
+const embedded =
+  config.databaseUrl === undefined
+    ? await startEmbeddedPostgres({ dataDir: config.embeddedDataDir, port: config.embeddedPort, log: () => undefined })
+    : null;
+const dataSource = createDataSource(config.databaseUrl ?? embedded?.url ?? '', 1);
+await dataSource.initialize();
+let broken = 0;
+try {
+  if (await dataSource.showMigrations()) {
+    throw new Error('the database has pending migrations: start the service once (npm start) to apply them');
+  }
+  const [counts] = (await dataSource.query(
+    `SELECT (SELECT count(*) FROM account) AS accounts, (SELECT count(*) FROM ledger_transaction) AS transactions,
+            (SELECT count(*) FROM entry) AS entries, (SELECT count(*) FROM unit) AS units`,
+  )) as [Record<string, string>];
+  process.stdout.write(
+    `verifying ${counts['units']} units, ${counts['accounts']} accounts, ${counts['transactions']} transactions, ` +
+      `${counts['entries']} entries\n`,
+  );
+  for (const result of await checkInvariants(dataSource.manager)) {
+    if (result.rows.length === 0) {
+      process.stdout.write(`  ok      ${result.invariant}\n`);
+      continue;
+    }
+    broken += 1;
+    process.stdout.write(`  BROKEN  ${result.invariant}: ${result.rows.length} rows, first:\n`);
+    for (const row of result.rows.slice(0, SHOWN_ROWS)) process.stdout.write(`          ${JSON.stringify(row)}\n`);
+  }
+} catch (error) {
+  process.stderr.write(`verify could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+  broken = -1;
+} finally {
+  await dataSource.destroy();
+  await embedded?.stop();
+}
+if (broken >= 0) process.stdout.write(broken === 0 ? 'all invariants hold\n' : `${broken} invariants broken\n`);
+process.exit(broken === 0 ? 0 : broken > 0 ? 1 : 2);
