@@ -23,10 +23,10 @@ try {
   if (await dataSource.showMigrations()) {
     throw new Error('the database has pending migrations: start the service once (npm start) to apply them');
   }
-  const [counts] = (await dataSource.query(
+  const [counts] = await dataSource.query<[Record<string, string>]>(
     `SELECT (SELECT count(*) FROM account) AS accounts, (SELECT count(*) FROM ledger_transaction) AS transactions,
             (SELECT count(*) FROM entry) AS entries, (SELECT count(*) FROM unit) AS units`,
-  )) as [Record<string, string>];
+  );
   process.stdout.write(
     `verifying ${counts['units']} units, ${counts['accounts']} accounts, ${counts['transactions']} transactions, ` +
       `${counts['entries']} entries\n`,
