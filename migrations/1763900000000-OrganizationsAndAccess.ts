@@ -242,7 +242,7 @@ export class OrganizationsAndAccess1763900000000 implements MigrationInterface {
       ALTER TABLE account ADD COLUMN holder text NULL
         CONSTRAINT account_holder_length CHECK (char_length(holder) BETWEEN 1 AND 200);
       UPDATE account SET holder = coalesce((SELECT 'org:' || slug FROM organization o WHERE o.id = account.holder_id),
-        (SELECT 'person:' || lower(email) FROM person p WHERE p.id = account.holder_id));
+        (SELECT 'person:' || p.id FROM person p WHERE p.id = account.holder_id));
       ALTER TABLE account ENABLE TRIGGER account_guard;
       DROP INDEX account_by_holder;
       ALTER TABLE account ALTER COLUMN holder SET NOT NULL, DROP COLUMN holder_id;

@@ -13,6 +13,8 @@
  * - See an account's history: its holder, any member of the holding organisation, a steward of the issuer,
  *   or the organisation's API token with LEDGER_READ or LEDGER_WRITE. See its figures only: anyone the
  *   holding organisation's balance visibility admits (its federations' members, or everyone).
+ * - API tokens move and read their organisation's money only: they open no accounts, change no status,
+ *   issue no units, and count as no one's member (so FEDERATION visibility does not admit them).
  */
 import { hasAnyRole, rolesIn, type Principal } from '../../access/principal.js';
 import type { AccessLevel, BatchView } from '../../ledger/ledger-access.js';

@@ -38,6 +38,8 @@ export function assessLogin(state: ThrottleState | null, now: Date, policy: Thro
 }
 
 export function recordFailure(state: ThrottleState | null, now: Date, policy: ThrottlePolicy): ThrottleState {
+  // An attempt admitted just before the lock may fail after it: the lock stands as it is.
+  if (state?.lockedUntil != null && state.lockedUntil > now) return state;
   const current = state === null ? 0 : countingFailures(state, now, policy);
   const windowStartedAt = state === null || current === 0 ? now : state.windowStartedAt;
   const failures = current + 1;

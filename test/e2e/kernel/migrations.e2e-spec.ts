@@ -1,15 +1,20 @@
 /**
  * Goal: the migrations build the whole schema from nothing, undo it completely, and build it again: up →
- * down → up leaves the ledger's tables, triggers and functions in place and nothing behind on the way down.
+ * down → up leaves the ledger's and the organisations' tables, triggers and functions in place and nothing
+ * behind on the way down. The newest migration (organisations and access) also goes down and up again on
+ * its own over existing rows: accounts and units keep an owner each way (a free-text name going down, a
+ * legacy organisation coming back up).
  * Method: a database of its own (cloned from the migrated template), reached through the service's own
- * createDataSource; every migration is first undone until none remain, then the cycle runs; the database
- * is dropped at the end.
+ * createDataSource; the newest migration is undone and redone over a unit and an account; then every
+ * migration is undone until none remain, and the cycle runs; the database is dropped at the end.
  */
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../src/database/data-source.js';
 import { MIGRATIONS } from '../../../src/database/migrations.js';
 import { createTestDatabase } from '../setup/test-database.js';
 
+/** The tables of the ledger's foundation (the first migration). */
 const LEDGER_TABLES = [
   'account',
   'account_change',
@@ -19,12 +24,30 @@ const LEDGER_TABLES = [
   'transaction_outcome',
   'unit',
 ];
+/** Every table, once every migration has run. */
+const ALL_TABLES = [
+  ...LEDGER_TABLES,
+  'api_token',
+  'audit_event',
+  'auth_session',
+  'federation_membership',
+  'invitation',
+  'login_throttle',
+  'membership',
+  'membership_role',
+  'organization',
+  'party',
+  'person',
+  'refresh_token',
+  'role',
+].sort();
 const LEDGER_FUNCTIONS = [
   'check_inserted_entries',
   'check_transaction_has_entries',
   'guard_account_update',
   'refuse_history_change',
 ];
+const ALL_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
 
 describe('migrations', () => {
   let dataSource: DataSource;
@@ -57,6 +80,15 @@ describe('migrations', () => {
     return rows.map((row) => row.proname);
   }
 
+  async function columns(table: string): Promise<string[]> {
+    const rows: { column_name: string }[] = await dataSource.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1
+       ORDER BY column_name`,
+      [table],
+    );
+    return rows.map((row) => row.column_name);
+  }
+
   async function applied(): Promise<string[]> {
     const rows: { name: string }[] = await dataSource.query(`SELECT name FROM schema_migration ORDER BY id`);
     return rows.map((row) => row.name);
@@ -75,7 +107,85 @@ describe('migrations', () => {
   it('starts from the migrated template, with every migration applied', async () => {
     expect(await applied()).toEqual(MIGRATIONS.map((migration) => new migration().name));
     expect(await dataSource.showMigrations()).toBe(false);
+    expect(await tables()).toEqual(ALL_TABLES);
+    expect(await functions()).toEqual(ALL_FUNCTIONS);
+  });
+
+  it('undoes and redoes the newest migration over existing rows, keeping an owner for every account and unit', async () => {
+    const newest = MIGRATIONS.at(-1)!;
+    const federation = randomUUID();
+    const coop = randomUUID();
+    const accountId = randomUUID();
+    await dataSource.transaction(async (manager) => {
+      await manager.query(`INSERT INTO party (id, kind) VALUES ($1, 'ORGANIZATION'), ($2, 'ORGANIZATION')`, [
+        federation,
+        coop,
+      ]);
+      await manager.query(
+        `INSERT INTO organization (id, kind, name, slug) VALUES ($1, 'FEDERATION', 'Federation', 'round-trip-federation'),
+           ($2, 'COOPERATIVE', 'Coop', 'round-trip-coop')`,
+        [federation, coop],
+      );
+      await manager.query(
+        `INSERT INTO unit (code, name, kind, scale, issuer_id) VALUES ('RTC', 'Round trip', 'CREDIT', 2, $1)`,
+        [federation],
+      );
+      await manager.query(
+        `INSERT INTO account (id, unit_code, holder_id, name, kind, status, credit_limit, version, opened_at)
+         VALUES ($1, 'RTC', $2, 'Coop', 'MEMBER', 'ACTIVE', 0, 1, now())`,
+        [accountId, coop],
+      );
+    });
+
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await applied()).toEqual(MIGRATIONS.slice(0, -1).map((migration) => new migration().name));
     expect(await tables()).toEqual(LEDGER_TABLES);
+    expect(await functions()).toEqual(LEDGER_FUNCTIONS);
+    expect(await columns('account')).toContain('holder');
+    expect(await columns('account')).not.toContain('holder_id');
+    expect(await columns('unit')).toContain('issuer');
+    expect(await columns('unit')).not.toContain('issuer_id');
+    expect(await dataSource.query(`SELECT holder FROM account WHERE id = $1`, [accountId])).toEqual([
+      { holder: 'org:round-trip-coop' },
+    ]);
+    expect(await dataSource.query(`SELECT issuer FROM unit WHERE code = 'RTC'`)).toEqual([
+      { issuer: 'org:round-trip-federation' },
+    ]);
+    // The foundation's account guard is back, naming the free-text holder column.
+    await expect(
+      dataSource.query(`UPDATE account SET holder = 'org:thief', version = version + 1 WHERE id = $1`, [accountId]),
+    ).rejects.toThrow(/identity is immutable/);
+
+    const redone = await dataSource.runMigrations({ transaction: 'each' });
+    expect(redone.map((migration) => migration.name)).toEqual([new newest().name]);
+    expect(await tables()).toEqual(ALL_TABLES);
+    expect(await functions()).toEqual(ALL_FUNCTIONS);
+    expect(await columns('account')).toContain('holder_id');
+    expect(await columns('account')).not.toContain('holder');
+    const owners: { holder_kind: string; holder_name: string; issuer_kind: string; issuer_name: string }[] =
+      await dataSource.query(
+        `SELECT h.kind AS holder_kind, h.name AS holder_name, i.kind AS issuer_kind, i.name AS issuer_name
+         FROM account a JOIN unit u ON u.code = a.unit_code
+           JOIN organization h ON h.id = a.holder_id JOIN organization i ON i.id = u.issuer_id
+         WHERE a.id = $1`,
+        [accountId],
+      );
+    expect(owners).toEqual([
+      {
+        holder_kind: 'COOPERATIVE',
+        holder_name: 'org:round-trip-coop',
+        issuer_kind: 'FEDERATION',
+        issuer_name: 'org:round-trip-federation',
+      },
+    ]);
+    // The account guard names holder_id again.
+    await expect(
+      dataSource.query(`UPDATE account SET holder_id = $2, version = version + 1 WHERE id = $1`, [
+        accountId,
+        federation,
+      ]),
+    ).rejects.toThrow(/identity is immutable/);
+    expect(await dataSource.showMigrations()).toBe(false);
   });
 
   it('undoes every migration and leaves no ledger table, sequence or function behind', async () => {
@@ -89,10 +199,10 @@ describe('migrations', () => {
     expect(await dataSource.showMigrations()).toBe(true);
   });
 
-  it('runs up, down and up again, ending with the full ledger schema', async () => {
+  it('runs up, down and up again, ending with the full schema', async () => {
     const first = await dataSource.runMigrations({ transaction: 'each' });
     expect(first.map((migration) => migration.name)).toEqual(MIGRATIONS.map((migration) => new migration().name));
-    expect(await tables()).toEqual(LEDGER_TABLES);
+    expect(await tables()).toEqual(ALL_TABLES);
 
     expect(await undoAll()).toBe(MIGRATIONS.length);
     expect(await tables()).toEqual([]);
@@ -102,8 +212,8 @@ describe('migrations', () => {
     expect(await dataSource.runMigrations({ transaction: 'each' })).toEqual([]);
     expect(await dataSource.showMigrations()).toBe(false);
 
-    expect(await tables()).toEqual(LEDGER_TABLES);
-    expect(await functions()).toEqual(LEDGER_FUNCTIONS);
+    expect(await tables()).toEqual(ALL_TABLES);
+    expect(await functions()).toEqual(ALL_FUNCTIONS);
     const triggers: { tgname: string }[] = await dataSource.query(
       `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`,
     );
@@ -111,8 +221,10 @@ describe('migrations', () => {
       'account_change_append_only',
       'account_guard',
       'account_not_deleted',
+      'audit_event_append_only',
       'entry_append_only',
       'entry_balanced',
+      'federation_membership_guard',
       'ledger_transaction_append_only',
       'ledger_transaction_has_entries',
       'transaction_outcome_append_only',
@@ -126,24 +238,53 @@ describe('migrations', () => {
           'ledger_transaction_referenced_once',
           'unit_hours_in_minutes',
           'account_closed_only_at_zero',
+          'account_holder_fk',
+          'unit_issuer_fk',
+          'person_party_fk',
+          'organization_party_fk',
         ],
       ],
     );
     expect(constraints.map((row) => row.conname)).toEqual([
       'account_closed_only_at_zero',
+      'account_holder_fk',
       'entry_account_unit_fk',
       'ledger_transaction_referenced_once',
+      'organization_party_fk',
+      'person_party_fk',
       'unit_hours_in_minutes',
+      'unit_issuer_fk',
     ]);
   });
 
-  it('leaves a schema that works: a unit and an account can be written and read', async () => {
-    await dataSource.query(`INSERT INTO unit (code, name, kind, scale) VALUES ('CWC', 'Credit', 'CREDIT', 2)`);
+  it('leaves a schema that works: an organisation, its unit and its account can be written and read', async () => {
+    const organization = randomUUID();
+    await dataSource.query(`INSERT INTO party (id, kind) VALUES ($1, 'ORGANIZATION')`, [organization]);
     await dataSource.query(
-      `INSERT INTO account (id, unit_code, holder, name, kind, status, credit_limit, version, opened_at)
-       VALUES (gen_random_uuid(), 'CWC', 'org:test', 'Test', 'MEMBER', 'ACTIVE', 0, 1, now())`,
+      `INSERT INTO organization (id, kind, name, slug) VALUES ($1, 'FEDERATION', 'Test federation', 'test-federation')`,
+      [organization],
     );
-    const rows: { count: string }[] = await dataSource.query(`SELECT count(*) FROM account WHERE unit_code = 'CWC'`);
+    await dataSource.query(
+      `INSERT INTO unit (code, name, kind, scale, issuer_id) VALUES ('CWC', 'Credit', 'CREDIT', 2, $1)`,
+      [organization],
+    );
+    await dataSource.query(
+      `INSERT INTO account (id, unit_code, holder_id, name, kind, status, credit_limit, version, opened_at)
+       VALUES (gen_random_uuid(), 'CWC', $1, 'Test', 'MEMBER', 'ACTIVE', 0, 1, now())`,
+      [organization],
+    );
+    const rows: { count: string }[] = await dataSource.query(
+      `SELECT count(*) FROM account WHERE unit_code = 'CWC' AND holder_id = $1`,
+      [organization],
+    );
     expect(rows).toEqual([{ count: '1' }]);
+    // A holder must be a party that exists.
+    await expect(
+      dataSource.query(
+        `INSERT INTO account (id, unit_code, holder_id, name, kind, status, credit_limit, version, opened_at)
+         VALUES (gen_random_uuid(), 'CWC', $1, 'Test', 'MEMBER', 'ACTIVE', 0, 1, now())`,
+        [randomUUID()],
+      ),
+    ).rejects.toThrow(/account_holder_fk/);
   });
 });

@@ -7,13 +7,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TestApp } from '../setup/test-app.js';
-import { PLACE_HOLD, POST_TRANSACTION, account, createUnit, openAccount, transfer } from './ledger-fixtures.js';
+import {
+  PLACE_HOLD,
+  POST_TRANSACTION,
+  account,
+  createOrganization,
+  createUnit,
+  openAccount,
+  transfer,
+} from './ledger-fixtures.js';
 
-const CREATE_UNIT = `mutation($input: CreateUnitInput!) { createUnit(input: $input) { code name kind scale issuer } }`;
-const UNIT = `query($code: String!) { unit(code: $code) { code name kind scale issuer } }`;
-const UNITS = `{ units { code name kind scale issuer } }`;
+const CREATE_UNIT = `mutation($input: CreateUnitInput!) { createUnit(input: $input) { code name kind scale issuerId } }`;
+const UNIT = `query($code: String!) { unit(code: $code) { code name kind scale issuerId } }`;
+const UNITS = `{ units { code name kind scale issuerId } }`;
 const OPEN_ACCOUNT = `mutation($input: OpenAccountInput!) {
-  openAccount(input: $input) { id unitCode holder name kind status creditLimit upperLimit version } }`;
+  openAccount(input: $input) { id unitCode holderId holder { __typename ... on Organization { id slug } }
+    name kind status creditLimit upperLimit version } }`;
 const SET_LIMITS = `mutation($input: SetAccountLimitsInput!) {
   setAccountLimits(input: $input) { id creditLimit upperLimit version } }`;
 const FREEZE = `mutation($input: ChangeAccountStatusInput!) { freezeAccount(input: $input) { id status version } }`;
@@ -35,9 +44,14 @@ function withoutOutcomes(snapshot: Snapshot): Snapshot {
 
 describe('units and accounts', () => {
   let app: TestApp;
+  /** Two cooperatives the steward runs (as ADMIN): holders other than the steward's own federation. */
+  let breadCoop: string;
+  let otherCoop: string;
 
   beforeAll(async () => {
     app = await TestApp.start();
+    breadCoop = await createOrganization(app, 'bread-coop');
+    otherCoop = await createOrganization(app, 'other-coop');
   });
   afterAll(async () => {
     await app.close();
@@ -50,7 +64,17 @@ describe('units and accounts', () => {
   });
 
   describe('createUnit', () => {
-    const cwc = { code: 'CWC', name: 'Commonwealth credit', kind: 'CREDIT', scale: 2, issuer: 'org:commonwealth' };
+    let cwc: { code: string; name: string; kind: string; scale: number; issuerId: string };
+
+    beforeEach(() => {
+      cwc = {
+        code: 'CWC',
+        name: 'Commonwealth credit',
+        kind: 'CREDIT',
+        scale: 2,
+        issuerId: app.steward.organizationId,
+      };
+    });
 
     it('creates a unit, and creating it again with the same terms returns it', async () => {
       const first = await app.ok(CREATE_UNIT, { input: cwc });
@@ -65,11 +89,13 @@ describe('units and accounts', () => {
     it('refuses the same code with other terms as CONFLICT UNIT_EXISTS, changing nothing', async () => {
       await app.ok(CREATE_UNIT, { input: cwc });
       const before = await app.snapshot();
-      const response = await app.graphql(CREATE_UNIT, { input: { ...cwc, scale: 3 } });
-      expect(response.errors?.[0]?.extensions).toMatchObject({
-        code: 'CONFLICT',
-        details: { reason: 'UNIT_EXISTS', code: 'CWC' },
-      });
+      for (const changed of [{ scale: 3 }, { issuerId: breadCoop }]) {
+        const response = await app.graphql(CREATE_UNIT, { input: { ...cwc, ...changed } });
+        expect(response.errors?.[0]?.extensions).toMatchObject({
+          code: 'CONFLICT',
+          details: { reason: 'UNIT_EXISTS', code: 'CWC' },
+        });
+      }
       expect(await app.snapshot()).toBe(before);
       expect((await app.ok(UNIT, { code: 'CWC' })).unit).toEqual(cwc);
     });
@@ -87,9 +113,12 @@ describe('units and accounts', () => {
     it('refuses HOURS with a scale other than 0 with a typed error, changing nothing', async () => {
       const before = await app.snapshot();
       const response = await app.graphql(CREATE_UNIT, {
-        input: { code: 'HOUR', name: 'Hours', kind: 'HOURS', scale: 2 },
+        input: { code: 'HOUR', name: 'Hours', kind: 'HOURS', scale: 2, issuerId: app.steward.organizationId },
       });
-      expect(response.errors?.[0]?.extensions.code).toBe('VALIDATION_FAILED');
+      expect(response.errors?.[0]?.extensions).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { reason: 'HOURS_IN_MINUTES' },
+      });
       expect(await app.snapshot()).toBe(before);
     });
 
@@ -111,7 +140,7 @@ describe('units and accounts', () => {
     const terms = (id: string) => ({
       id,
       unitCode: 'CWC',
-      holder: 'org:bread-coop',
+      holderId: breadCoop,
       name: 'Bread coop',
       kind: 'MEMBER',
       creditLimit: '500',
@@ -128,7 +157,8 @@ describe('units and accounts', () => {
       expect(first.openAccount).toEqual({
         id,
         unitCode: 'CWC',
-        holder: 'org:bread-coop',
+        holderId: breadCoop,
+        holder: { __typename: 'Organization', id: breadCoop, slug: 'bread-coop' },
         name: 'Bread coop',
         kind: 'MEMBER',
         status: 'ACTIVE',
@@ -150,7 +180,8 @@ describe('units and accounts', () => {
         { name: 'Other' },
         { creditLimit: '600' },
         { upperLimit: null },
-        { holder: 'org:other' },
+        { holderId: otherCoop },
+        { holderId: app.steward.personId },
       ]) {
         const response = await app.graphql(OPEN_ACCOUNT, { input: { ...terms(id), ...changed } });
         expect(response.errors?.[0]?.extensions).toMatchObject({

@@ -20,6 +20,7 @@ import {
   transfer,
 } from './ledger-fixtures.js';
 
+const CREATE_UNIT = `mutation($input: CreateUnitInput!) { createUnit(input: $input) { code } }`;
 const OPEN_ACCOUNT = `mutation($input: OpenAccountInput!) { openAccount(input: $input) { id } }`;
 const SET_LIMITS = `mutation($input: SetAccountLimitsInput!) { setAccountLimits(input: $input) { id version } }`;
 const TRANSACTION = `query($id: ID!) { transaction(id: $id) { ${TRANSACTION_FIELDS} } }`;
@@ -40,6 +41,8 @@ interface Context {
   alice: string;
   bob: string;
   hours: string;
+  /** The steward's federation: the issuer of the units and the holder of the accounts. */
+  organization: string;
 }
 
 interface BadRequest {
@@ -281,13 +284,44 @@ const CATALOGUE: readonly BadRequest[] = [
     recorded: true,
     mutation: true,
   },
+  // createUnit.
+  ...(
+    [
+      ['issuerId "not-a-uuid"', { issuerId: 'not-a-uuid' }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
+      ['empty issuerId', { issuerId: '' }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
+    ] as const
+  ).map(([name, override, code, reason]): BadRequest => ({
+    name: `createUnit: ${name}`,
+    query: CREATE_UNIT,
+    variables: (c) => {
+      // Valid terms (the steward's federation may issue units), then the one bad field.
+      const valid: Record<string, unknown> = {
+        code: 'NEW',
+        name: 'New unit',
+        kind: 'CREDIT',
+        scale: 2,
+        issuerId: c.organization,
+      };
+      return { input: { ...valid, ...override } };
+    },
+    code,
+    reason,
+    mutation: true,
+  })),
   // openAccount.
   ...(
     [
       ['malformed id', { id: 'not-a-uuid' }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
       ['unknown unit', { unitCode: 'NOPE' }, 'NOT_FOUND', 'UNIT_NOT_FOUND'],
       ['unit code of one character', { unitCode: 'X' }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
-      ['empty holder', { holder: '' }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
+      ['holderId "not-a-uuid"', { holderId: 'not-a-uuid' }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
+      ['empty holderId', { holderId: '' }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
+      [
+        "unknown holderId, as the issuer's treasurer (with a credit line)",
+        { holderId: randomUUID(), creditLimit: '100' },
+        'NOT_FOUND',
+        'HOLDER_NOT_FOUND',
+      ],
       ['name of 101 characters', { name: 'n'.repeat(101) }, 'VALIDATION_FAILED', 'INVALID_INPUT'],
       ['kind "PERSON" (unknown enum value)', { kind: 'PERSON' }, 'VALIDATION_FAILED', 'INVALID_REQUEST'],
       ['creditLimit "1.5"', { creditLimit: '1.5' }, 'VALIDATION_FAILED', 'INVALID_AMOUNT'],
@@ -296,8 +330,15 @@ const CATALOGUE: readonly BadRequest[] = [
   ).map(([name, override, code, reason]): BadRequest => ({
     name: `openAccount: ${name}`,
     query: OPEN_ACCOUNT,
-    variables: () => ({
-      input: { unitCode: 'CWC', holder: 'org:test', name: 'Test', kind: 'MEMBER', creditLimit: '0', ...override },
+    variables: (c) => ({
+      input: {
+        unitCode: 'CWC',
+        holderId: c.organization,
+        name: 'Test',
+        kind: 'MEMBER',
+        creditLimit: '0',
+        ...override,
+      },
     }),
     code,
     reason,
@@ -398,7 +439,7 @@ const CATALOGUE: readonly BadRequest[] = [
 
 describe('bad input', () => {
   let app: TestApp;
-  const context: Context = { alice: '', bob: '', hours: '' };
+  const context: Context = { alice: '', bob: '', hours: '', organization: '' };
 
   beforeAll(async () => {
     app = await TestApp.start();
@@ -408,6 +449,7 @@ describe('bad input', () => {
   });
   beforeEach(async () => {
     await app.truncate();
+    context.organization = app.steward.organizationId;
     await createUnit(app);
     await createUnit(app, 'HOUR', 'HOURS', 0);
     context.alice = await openAccount(app, { creditLimit: '1000' });
@@ -422,11 +464,12 @@ describe('bad input', () => {
     return (JSON.parse(await app.snapshot()) as [{ snapshot: Snapshot }])[0].snapshot;
   }
 
-  /** The raw HTTP answer, so that the whole body can be searched for a stack trace. */
+  /** The raw HTTP answer (sent as the steward), so that the whole body can be searched for a stack trace. */
   async function send(query: string, variables: Record<string, unknown>) {
     const response = await request(app.app.getHttpServer())
       .post('/graphql')
       .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${app.steward.token}`)
       .send({ query, variables });
     const body = JSON.parse(response.text) as {
       data?: unknown;
@@ -439,6 +482,7 @@ describe('bad input', () => {
     const response = await request(app.app.getHttpServer())
       .post('/graphql')
       .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${app.steward.token}`)
       .send({ query: 42 });
     expect(response.text).not.toMatch(/stack/i);
     expect(response.status).toBe(400);

@@ -6,13 +6,20 @@
  * computed in the test; after every test the books-balance check runs.
  */
 import { TestApp } from '../setup/test-app.js';
-import { TRANSACTION_FIELDS, account, createUnit, openAccount, transfer } from './ledger-fixtures.js';
+import {
+  TRANSACTION_FIELDS,
+  account,
+  createOrganization,
+  createUnit,
+  openAccount,
+  transfer,
+} from './ledger-fixtures.js';
 
 const POST_TRANSACTIONS = `mutation($input: PostTransactionsInput!) {
   postTransactions(input: $input) { id replayed error { code reason message } transaction { ${TRANSACTION_FIELDS} } } }`;
 
-const ACCOUNTS = `query($holder: String, $first: Int, $after: String) {
-  accounts(holder: $holder, first: $first, after: $after) {
+const ACCOUNTS = `query($holderId: ID, $first: Int, $after: String) {
+  accounts(holderId: $holderId, first: $first, after: $after) {
     edges { node { id balance debitsPosted creditsPosted version } } pageInfo { hasNextPage endCursor } } }`;
 
 interface ItemResult {
@@ -31,9 +38,12 @@ describe('postTransactions', () => {
   let alice: string;
   let bob: string;
   let carol: string;
+  /** A cooperative the steward runs, holding only the 50 accounts of the large batch. */
+  let bulkCoop: string;
 
   beforeAll(async () => {
     app = await TestApp.start();
+    bulkCoop = await createOrganization(app, 'bulk-coop');
   });
   afterAll(async () => {
     await app.close();
@@ -129,7 +139,7 @@ describe('postTransactions', () => {
   it('applies a batch of 1000 transfers among 50 accounts in full', async () => {
     const ids: string[] = [];
     for (let index = 0; index < 50; index += 1) {
-      ids.push(await openAccount(app, { creditLimit: '100000', holder: 'org:bulk' }));
+      ids.push(await openAccount(app, { creditLimit: '100000', holderId: bulkCoop }));
     }
     const expected = new Map<string, bigint>(ids.map((id) => [id, 0n]));
     const entryCount = new Map<string, number>(ids.map((id) => [id, 0]));
@@ -154,7 +164,7 @@ describe('postTransactions', () => {
         pageInfo: { hasNextPage: boolean };
       };
     };
-    const page = await app.ok<Page>(ACCOUNTS, { holder: 'org:bulk', first: 200 });
+    const page = await app.ok<Page>(ACCOUNTS, { holderId: bulkCoop, first: 200 });
     expect(page.accounts.pageInfo.hasNextPage).toBe(false);
     expect(page.accounts.edges).toHaveLength(50);
     for (const { node } of page.accounts.edges) {

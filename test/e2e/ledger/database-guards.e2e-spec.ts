@@ -188,9 +188,17 @@ describe('database guards', () => {
         () => app.dataSource.query(`UPDATE account SET credits_posted = 0, version = version + 1 WHERE id = $1`, [bob]),
         /never decrease/,
       );
+      // Another party that exists (the steward, a person), so that only the guard can refuse the change.
+      const [party] = await app.dataSource.query<{ id: string }[]>(`SELECT id FROM party WHERE id = $1`, [
+        app.steward.personId,
+      ]);
+      expect(party?.id).toBe(app.steward.personId);
       await expectRefused(
         () =>
-          app.dataSource.query(`UPDATE account SET holder = 'org:thief', version = version + 1 WHERE id = $1`, [bob]),
+          app.dataSource.query(`UPDATE account SET holder_id = $2, version = version + 1 WHERE id = $1`, [
+            bob,
+            app.steward.personId,
+          ]),
         /identity is immutable/,
       );
     });

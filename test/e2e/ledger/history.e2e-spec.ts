@@ -15,6 +15,7 @@ import {
   POST_TRANSACTION,
   REVERSE_TRANSACTION,
   VOID_HOLD,
+  createOrganization,
   createUnit,
   openAccount,
   transfer,
@@ -32,9 +33,9 @@ const BALANCE_AS_OF = `query($accountId: ID!, $at: DateTime!, $basis: BalanceBas
 const TRIAL_BALANCE = `query($unitCodes: [String!]) { trialBalance(unitCodes: $unitCodes) {
   unitCode accountCount debitsPosted creditsPosted debitsPending creditsPending sumOfBalances balanced } }`;
 
-const ACCOUNTS = `query($holder: String, $unitCode: String, $first: Int, $after: String) {
-  accounts(holder: $holder, unitCode: $unitCode, first: $first, after: $after) {
-    edges { cursor node { id holder unitCode } } pageInfo { hasNextPage endCursor } } }`;
+const ACCOUNTS = `query($holderId: ID, $unitCode: String, $first: Int, $after: String) {
+  accounts(holderId: $holderId, unitCode: $unitCode, first: $first, after: $after) {
+    edges { cursor node { id holderId unitCode } } pageInfo { hasNextPage endCursor } } }`;
 
 interface HistoryNode {
   transactionId: string;
@@ -62,9 +63,14 @@ describe('ledger queries', () => {
   let app: TestApp;
   let alice: string;
   let bob: string;
+  /** Cooperatives the steward runs: one holds the paged accounts, the other holds none. */
+  let pagesCoop: string;
+  let emptyCoop: string;
 
   beforeAll(async () => {
     app = await TestApp.start();
+    pagesCoop = await createOrganization(app, 'pages-coop');
+    emptyCoop = await createOrganization(app, 'empty-coop');
   });
   afterAll(async () => {
     await app.close();
@@ -334,11 +340,11 @@ describe('ledger queries', () => {
     it('lists by holder and unit in id order, page by page', async () => {
       await createUnit(app, 'HRS', 'HOURS', 0);
       const mine: string[] = [];
-      for (let index = 0; index < 5; index += 1) mine.push(await openAccount(app, { holder: 'org:pages' }));
-      const otherUnit = await openAccount(app, { holder: 'org:pages', unitCode: 'HRS' });
+      for (let index = 0; index < 5; index += 1) mine.push(await openAccount(app, { holderId: pagesCoop }));
+      const otherUnit = await openAccount(app, { holderId: pagesCoop, unitCode: 'HRS' });
       type Page = {
         accounts: {
-          edges: { cursor: string; node: { id: string; holder: string; unitCode: string } }[];
+          edges: { cursor: string; node: { id: string; holderId: string; unitCode: string } }[];
           pageInfo: { hasNextPage: boolean; endCursor: string | null };
         };
       };
@@ -346,9 +352,9 @@ describe('ledger queries', () => {
       const hasNext: boolean[] = [];
       let after: string | null = null;
       for (let pages = 0; pages < 10; pages += 1) {
-        const page: Page = await app.ok<Page>(ACCOUNTS, { holder: 'org:pages', unitCode: 'CWC', first: 2, after });
+        const page: Page = await app.ok<Page>(ACCOUNTS, { holderId: pagesCoop, unitCode: 'CWC', first: 2, after });
         for (const { node } of page.accounts.edges) {
-          expect(node).toMatchObject({ holder: 'org:pages', unitCode: 'CWC' });
+          expect(node).toMatchObject({ holderId: pagesCoop, unitCode: 'CWC' });
           seen.push(node.id);
         }
         hasNext.push(page.accounts.pageInfo.hasNextPage);
@@ -358,11 +364,11 @@ describe('ledger queries', () => {
       expect(hasNext).toEqual([true, true, false]);
       expect(seen).toEqual([...mine].sort());
 
-      const byHolder = await app.ok<Page>(ACCOUNTS, { holder: 'org:pages', first: 200 });
+      const byHolder = await app.ok<Page>(ACCOUNTS, { holderId: pagesCoop, first: 200 });
       expect(byHolder.accounts.edges.map((edge) => edge.node.id).sort()).toEqual([...mine, otherUnit].sort());
       const byUnit = await app.ok<Page>(ACCOUNTS, { unitCode: 'HRS' });
       expect(byUnit.accounts.edges.map((edge) => edge.node.id)).toEqual([otherUnit]);
-      const none = await app.ok<Page>(ACCOUNTS, { holder: 'org:nobody' });
+      const none = await app.ok<Page>(ACCOUNTS, { holderId: emptyCoop });
       expect(none.accounts).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
     });
   });

@@ -32,6 +32,15 @@ export async function createUnit(app: TestApp, code = 'CWC', kind = 'CREDIT', sc
   });
 }
 
+/** Creates an organisation as the steward (who becomes its ADMIN) and returns its id. */
+export async function createOrganization(app: TestApp, slug: string, kind = 'COOPERATIVE'): Promise<string> {
+  const data = await app.ok<{ createOrganization: { id: string } }>(
+    `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
+    { input: { kind, name: `Organisation ${slug}`, slug } },
+  );
+  return data.createOrganization.id;
+}
+
 export async function openAccount(
   app: TestApp,
   options: {
