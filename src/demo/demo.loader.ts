@@ -97,7 +97,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     for (const unit of DEMO_UNITS) await this.accounts.createUnit(stewards, unit);
     for (const account of DEMO_ACCOUNTS) await this.accounts.openAccount(stewards, account);
     // Demo history is recorded by the loader itself, not on anyone's behalf.
-    const results = await this.ledger.submit(DEMO_TRANSACTIONS, null);
+    const results = await this.ledger.submit(DEMO_TRANSACTIONS.map((request) => ({ request, authorize: null })));
     const refused = results.filter((result) => !result.ok);
     if (refused.length > 0) throw new Error(`demo transactions refused: ${JSON.stringify(refused)}`);
     this.logger.log(

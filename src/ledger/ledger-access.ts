@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal.js';
 import type { AccountRecord, UnitRecord } from './ledger.records.js';
-import type { LedgerRequest, Side } from './rules/ledger-model.js';
+import type { LedgerRequest, Refusal, Side } from './rules/ledger-model.js';
 
 /**
  * The ledger's door, as a port: who may do what is decided by the organisations that hold accounts and
@@ -24,8 +24,11 @@ export interface BatchView {
   referenced(id: string): { readonly entries: readonly { accountId: string; side: Side }[] } | undefined;
 }
 
-/** Throws FORBIDDEN when the caller may not make one of the requests; runs inside the batch's transaction. */
-export type BatchAuthorizer = (requests: readonly LedgerRequest[], view: BatchView) => void;
+/**
+ * A FORBIDDEN refusal when the caller may not make the request, else null. Runs inside the batch's database
+ * transaction, once the accounts are locked; a refused request is left out of the batch, its neighbours go on.
+ */
+export type RequestAuthorizer = (request: LedgerRequest, view: BatchView) => Refusal | null;
 
 export interface LedgerAccess {
   assertMayCreateUnit(principal: Principal, issuerId: string): void;
@@ -35,7 +38,7 @@ export interface LedgerAccess {
   ): Promise<void>;
   assertMaySetLimits(principal: Principal, account: AccountRecord): void;
   assertMayChangeStatus(principal: Principal, account: AccountRecord, target: 'FROZEN' | 'UNFROZEN' | 'CLOSED'): void;
-  batchAuthorizer(principal: Principal): BatchAuthorizer;
+  requestAuthorizer(principal: Principal): RequestAuthorizer;
   accessTo(principal: Principal, accounts: readonly AccountRecord[]): Promise<AccessLevel[]>;
   accountScope(principal: Principal): Promise<AccountScope>;
   /** Whether the caller may see a unit's totals (the members of its issuer may). */

@@ -6,7 +6,7 @@ import { forbidden, notFound } from '../errors/domain-error.js';
 import { refusalError } from './ledger.errors.js';
 import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from './ledger.records.js';
 import type { Principal } from '../access/principal.js';
-import { LEDGER_ACCESS, type BatchAuthorizer, type LedgerAccess } from './ledger-access.js';
+import { LEDGER_ACCESS, type BatchView, type LedgerAccess, type RequestAuthorizer } from './ledger-access.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { applyBatch, type PreparedRequest } from './rules/apply-batch.js';
 import { isUuid } from './rules/check-request.js';
@@ -20,6 +20,12 @@ export type SubmissionResult =
   | { readonly ok: false; readonly refusal: Refusal; readonly replayed: boolean };
 
 export type BalanceBasis = 'RECORDED' | 'EFFECTIVE';
+
+/** A request with its caller's authorizer, or null for the ledger's own requests (hold expiry, demo data). */
+export interface SubmittedRequest {
+  readonly request: LedgerRequest;
+  readonly authorize: RequestAuthorizer | null;
+}
 
 const EXPIRY_SWEEP_SIZE = 500;
 
@@ -39,14 +45,14 @@ export class LedgerService {
   ) {}
 
   /**
-   * Applies an ordered batch; returns one result per request, in order. The authorizer sees every touched
-   * account once they are locked, and refuses the whole batch (nothing written) if one request is not the
-   * caller's to make.
+   * Applies an ordered batch; returns one result per request, in order. Each request may come with its
+   * caller's authorizer, which sees the touched accounts once they are locked: a request it refuses is left
+   * out (FORBIDDEN, not kept against its id) and the others go on. Requests without one are the ledger's own.
    */
-  async submit(requests: readonly LedgerRequest[], authorize: BatchAuthorizer | null): Promise<SubmissionResult[]> {
-    assert(requests.length <= MAX_BATCH_SIZE, `a batch has at most ${MAX_BATCH_SIZE} requests`);
-    if (requests.length === 0) return [];
-    const prepared: PreparedRequest[] = requests.map((request) => ({ request, contentHash: contentHash(request) }));
+  async submit(items: readonly SubmittedRequest[]): Promise<SubmissionResult[]> {
+    assert(items.length <= MAX_BATCH_SIZE, `a batch has at most ${MAX_BATCH_SIZE} requests`);
+    if (items.length === 0) return [];
+    const requests = items.map((item) => item.request);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const referencedIds = unique(requests.map(referencedId).filter((id): id is string => id !== null && isUuid(id)));
       const referenced = await this.repository.loadReferenced(manager, referencedIds);
@@ -57,11 +63,13 @@ export class LedgerService {
         ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
       ]).filter(isUuid);
       const positions = await this.repository.lockAccounts(manager, accountIds);
-      if (authorize !== null) {
-        const accounts = new Map(positions.map((account) => [account.id, account]));
-        const references = new Map(referenced.map((transaction) => [transaction.id, transaction]));
-        authorize(requests, { account: (id) => accounts.get(id), referenced: (id) => references.get(id) });
-      }
+      const accounts = new Map(positions.map((account) => [account.id, account]));
+      const references = new Map(referenced.map((transaction) => [transaction.id, transaction]));
+      const view: BatchView = { account: (id) => accounts.get(id), referenced: (id) => references.get(id) };
+      const forbidden = items.map((item) => item.authorize?.(item.request, view) ?? null);
+      const prepared: PreparedRequest[] = items
+        .filter((_, index) => forbidden[index] === null)
+        .map(({ request }) => ({ request, contentHash: contentHash(request) }));
       const decisions = await this.repository.readDecisions(
         manager,
         unique(requests.map((request) => request.id).filter(isUuid)),
@@ -91,7 +99,11 @@ export class LedgerService {
       const records = new Map(
         (await this.repository.findTransactions(manager, unique(transactionIds))).map((record) => [record.id, record]),
       );
-      return plan.results.map((result): SubmissionResult => {
+      let next = 0;
+      return forbidden.map((refusal): SubmissionResult => {
+        if (refusal !== null) return { ok: false, refusal, replayed: false };
+        const result = plan.results[next++];
+        assert(result !== undefined, 'every admitted request has a result');
         if (result.status === 'REFUSED') return { ok: false, refusal: result.refusal, replayed: result.replayed };
         const id = result.status === 'APPLIED' ? result.transaction.id : result.transactionId;
         const transaction = records.get(id);
@@ -104,9 +116,9 @@ export class LedgerService {
   /** Applies one request; a refusal becomes the API error. */
   async submitOne(
     request: LedgerRequest,
-    authorize: BatchAuthorizer,
+    authorize: RequestAuthorizer,
   ): Promise<{ transaction: TransactionRecord; replayed: boolean }> {
-    const [result] = await this.submit([request], authorize);
+    const [result] = await this.submit([{ request, authorize }]);
     assert(result !== undefined, 'one request has one result');
     if (!result.ok) throw refusalError(result.refusal, result.replayed);
     return { transaction: result.transaction, replayed: result.replayed };
@@ -121,13 +133,15 @@ export class LedgerService {
       // The sweeper acts for the ledger itself: a hold's timeout was agreed when it was placed.
       const results = await this.submit(
         holdIds.map((holdId) => ({
-          type: 'EXPIRE_HOLD' as const,
-          id: expiryTransactionId(holdId),
-          holdId,
-          memo: 'Expired: the hold reached its timeout',
-          metadata: {},
+          request: {
+            type: 'EXPIRE_HOLD' as const,
+            id: expiryTransactionId(holdId),
+            holdId,
+            memo: 'Expired: the hold reached its timeout',
+            metadata: {},
+          },
+          authorize: null,
         })),
-        null,
       );
       const applied = results.filter((result) => result.ok && !result.replayed).length;
       expired += applied;

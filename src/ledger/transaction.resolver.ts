@@ -66,7 +66,8 @@ export class TransactionResolver {
       }
     });
     const requests = mapped.filter((item): item is LedgerRequest => !(item instanceof DomainError));
-    const results = await this.ledger.submit(requests, this.access.batchAuthorizer(principal));
+    const authorize = this.access.requestAuthorizer(principal);
+    const results = await this.ledger.submit(requests.map((request) => ({ request, authorize })));
     let next = 0;
     return mapped.map((item, index): TransactionResultModel => {
       const id = input.transactions[index]?.id ?? '';
@@ -168,7 +169,7 @@ export class TransactionResolver {
   }
 
   private async submitOne(principal: Principal, request: LedgerRequest): Promise<TransactionPayloadModel> {
-    const { transaction, replayed } = await this.ledger.submitOne(request, this.access.batchAuthorizer(principal));
+    const { transaction, replayed } = await this.ledger.submitOne(request, this.access.requestAuthorizer(principal));
     return { transaction: TransactionModel.from(transaction), replayed };
   }
 }

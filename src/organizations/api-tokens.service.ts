@@ -29,7 +29,7 @@ export class ApiTokensService {
     input: { organizationId: string; name: string; scopes: readonly ApiScope[]; expiresAt: Date | null },
   ): Promise<{ token: string; apiToken: ApiTokenRecord }> {
     const { personId } = requireSession(principal);
-    this.organizations.requireRole(principal, input.organizationId, ['ADMIN']);
+    await this.organizations.requireRole(principal, input.organizationId, ['ADMIN']);
     if (input.expiresAt !== null && input.expiresAt <= new Date()) {
       throw validationFailed('EXPIRY_IN_THE_PAST', 'expiresAt must be in the future');
     }
@@ -69,7 +69,7 @@ export class ApiTokensService {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const token = await this.repository.findApiToken(manager, tokenId, true);
       if (token === null) throw notFound('API_TOKEN_NOT_FOUND', 'No such API token', { tokenId });
-      this.organizations.requireRole(principal, token.organizationId, ['ADMIN']);
+      await this.organizations.requireRole(principal, token.organizationId, ['ADMIN'], manager);
       if (token.revokedAt !== null) throw conflict('API_TOKEN_REVOKED', 'The token was already revoked', { tokenId });
       const revoked = await this.repository.revokeApiToken(manager, token.id);
       await this.organizations.audit(
@@ -87,7 +87,7 @@ export class ApiTokensService {
   }
 
   async list(principal: Principal, organizationId: string): Promise<ApiTokenRecord[]> {
-    this.organizations.requireRole(principal, organizationId, ['ADMIN']);
+    await this.organizations.requireRole(principal, organizationId, ['ADMIN']);
     return this.repository.listApiTokens(this.dataSource.manager, organizationId);
   }
 }

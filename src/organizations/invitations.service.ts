@@ -36,7 +36,7 @@ export class InvitationsService {
     principal: Principal,
     input: { organizationId: string; email: string; roles: readonly string[] },
   ): Promise<InvitationRecord> {
-    this.organizations.requireRole(principal, input.organizationId, ['ADMIN']);
+    await this.organizations.requireRole(principal, input.organizationId, ['ADMIN']);
     const email = normalizeEmail(input.email);
     if (!isPlausibleEmail(email)) throw validationFailed('INVALID_EMAIL', 'This is not an email address');
     const roles = normalizeRoles(input.roles);
@@ -83,7 +83,7 @@ export class InvitationsService {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const invitation = await this.repository.findInvitation(manager, invitationId, true);
       if (invitation === null) throw notFound('INVITATION_NOT_FOUND', 'No such invitation', { invitationId });
-      this.organizations.requireRole(principal, invitation.organizationId, ['ADMIN']);
+      await this.organizations.requireRole(principal, invitation.organizationId, ['ADMIN'], manager);
       if (invitation.acceptedAt !== null || invitation.revokedAt !== null) {
         throw conflict('INVITATION_CLOSED', 'The invitation was already accepted or revoked', { invitationId });
       }
@@ -103,7 +103,7 @@ export class InvitationsService {
   }
 
   async invitations(principal: Principal, organizationId: string): Promise<InvitationRecord[]> {
-    this.organizations.requireRole(principal, organizationId, ['ADMIN']);
+    await this.organizations.requireRole(principal, organizationId, ['ADMIN']);
     return this.repository.listInvitations(this.dataSource.manager, organizationId);
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal.js';
-import { DomainError, forbidden, notFound } from '../errors/domain-error.js';
-import type { AccessLevel, AccountScope, BatchAuthorizer, LedgerAccess } from '../ledger/ledger-access.js';
+import { forbidden, notFound } from '../errors/domain-error.js';
+import type { AccessLevel, AccountScope, LedgerAccess, RequestAuthorizer } from '../ledger/ledger-access.js';
 import type { AccountRecord, UnitRecord } from '../ledger/ledger.records.js';
 import { auditActor } from './audit.js';
 import { OrganizationsRepository } from './organizations.repository.js';
@@ -75,17 +75,19 @@ export class LedgerAccessService implements LedgerAccess {
     }
   }
 
-  batchAuthorizer(principal: Principal): BatchAuthorizer {
-    return (requests, view) => {
-      const refusal = findBatchRefusal(principal, requests, view);
-      if (refusal === null) return;
-      throw new DomainError(
-        'FORBIDDEN',
-        refusal.reason === 'SYSTEM_OPERATION'
-          ? 'Only the ledger itself expires holds'
-          : `You may not move value out of account ${refusal.accountId}`,
-        { reason: refusal.reason, transactionId: refusal.requestId, accountId: refusal.accountId },
-      );
+  requestAuthorizer(principal: Principal): RequestAuthorizer {
+    return (request, view) => {
+      const refusal = findBatchRefusal(principal, [request], view);
+      if (refusal === null) return null;
+      return {
+        code: 'FORBIDDEN',
+        reason: refusal.reason,
+        message:
+          refusal.reason === 'SYSTEM_OPERATION'
+            ? 'Only the ledger itself expires holds'
+            : `You may not move value out of account ${refusal.accountId}`,
+        details: { transactionId: refusal.requestId, accountId: refusal.accountId },
+      };
     };
   }
 

@@ -73,11 +73,13 @@ export class OrganizationResolver {
 
   @Query(() => OrganizationModel, { description: 'An organisation by id or by slug.' })
   async organization(
-    @Args('id', { type: () => ID, nullable: true }) id: string | null,
-    @Args('slug', { type: () => String, nullable: true }) slug: string | null,
+    @Args('id', { type: () => ID, nullable: true }) id: string | null | undefined,
+    @Args('slug', { type: () => String, nullable: true }) slug: string | null | undefined,
   ): Promise<OrganizationModel> {
-    if ((id === null) === (slug === null)) throw validationFailed('ONE_KEY', 'Give either id or slug');
-    return OrganizationModel.from(await this.organizationsService.organization({ id, slug }));
+    // An omitted argument arrives as undefined, an explicit null as null: both mean "not given".
+    if (((id ?? null) === null) === ((slug ?? null) === null))
+      throw validationFailed('ONE_KEY', 'Give either id or slug');
+    return OrganizationModel.from(await this.organizationsService.organization({ id: id ?? null, slug: slug ?? null }));
   }
 
   @Query(() => OrganizationConnectionModel, { description: 'The directory of organisations, by slug.' })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { hasAnyRole, rolesIn, type Principal } from '../access/principal.js';
+import type { Principal } from '../access/principal.js';
 import { runInTransaction } from '../database/run-in-transaction.js';
 import { conflict, forbidden, notFound, validationFailed } from '../errors/domain-error.js';
 import { auditActor } from './audit.js';
@@ -75,7 +75,7 @@ export class OrganizationsService {
   ): Promise<OrganizationRecord> {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const current = await this.requireOrganization(manager, input.organizationId, true);
-      this.requireRole(principal, current.id, ['ADMIN']);
+      await this.requireRole(principal, current.id, ['ADMIN'], manager);
       const updated = await this.repository.updateOrganization(manager, {
         id: current.id,
         name: input.name ?? current.name,
@@ -120,7 +120,7 @@ export class OrganizationsService {
 
   /** Memberships of an organisation, for its members (ended ones too, for its admins). */
   async memberships(principal: Principal, organizationId: string, includeEnded: boolean): Promise<MembershipRecord[]> {
-    this.requireRole(principal, organizationId, includeEnded ? ['ADMIN'] : ROLES);
+    await this.requireRole(principal, organizationId, includeEnded ? ['ADMIN'] : ROLES);
     return this.repository.listMemberships(this.dataSource.manager, { organizationId, personId: null, includeEnded });
   }
 
@@ -142,7 +142,7 @@ export class OrganizationsService {
     const wanted = normalizeRoles(roles);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const before = await this.requireActiveMembership(manager, membershipId);
-      this.requireRole(principal, before.organizationId, ['ADMIN']);
+      await this.requireRole(principal, before.organizationId, ['ADMIN'], manager);
       await this.repository.findOrganization(manager, before.organizationId, true);
       if (before.roles.includes('ADMIN') && !wanted.includes('ADMIN')) {
         await this.requireAnotherAdmin(manager, before.organizationId);
@@ -160,7 +160,7 @@ export class OrganizationsService {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const before = await this.requireActiveMembership(manager, membershipId);
       const leaving = before.personId === personId;
-      if (!leaving) this.requireRole(principal, before.organizationId, ['ADMIN']);
+      if (!leaving) await this.requireRole(principal, before.organizationId, ['ADMIN'], manager);
       await this.repository.findOrganization(manager, before.organizationId, true);
       if (before.roles.includes('ADMIN')) await this.requireAnotherAdmin(manager, before.organizationId);
       const after = await this.repository.endMembership(manager, before.id, leaving ? 'LEFT' : 'REMOVED', personId);
@@ -202,7 +202,7 @@ export class OrganizationsService {
     input: { organizationId: string; federationId: string },
   ): Promise<FederationMembershipRecord> {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      this.requireRole(principal, input.organizationId, ['ADMIN']);
+      await this.requireRole(principal, input.organizationId, ['ADMIN'], manager);
       const federation = await this.requireOrganization(manager, input.federationId);
       if (federation.kind !== 'FEDERATION') {
         throw validationFailed('NOT_A_FEDERATION', `${federation.name} is not a federation`, {
@@ -239,7 +239,7 @@ export class OrganizationsService {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       await this.repository.lockFederationGraph(manager);
       const before = await this.requireFederationMembership(manager, id);
-      this.requireRole(principal, before.federationId, ['ADMIN']);
+      await this.requireRole(principal, before.federationId, ['ADMIN'], manager);
       if (before.status !== 'PENDING') {
         throw conflict('NOT_PENDING', `The request is ${before.status}, not PENDING`, { id });
       }
@@ -267,8 +267,8 @@ export class OrganizationsService {
       await this.repository.lockFederationGraph(manager);
       const before = await this.requireFederationMembership(manager, id);
       if (
-        !hasAnyRole(principal, before.federationId, ['ADMIN']) &&
-        !hasAnyRole(principal, before.memberId, ['ADMIN'])
+        !(await this.holdsRole(manager, principal, before.federationId, ['ADMIN'])) &&
+        !(await this.holdsRole(manager, principal, before.memberId, ['ADMIN']))
       ) {
         throw forbidden('ROLE_REQUIRED', 'Only an ADMIN of the federation or of the member may end the membership', {
           id,
@@ -294,13 +294,23 @@ export class OrganizationsService {
     beforeId: bigint | null,
     limit: number,
   ): Promise<AuditEventRecord[]> {
-    this.requireRole(principal, organizationId, ['ADMIN']);
+    await this.requireRole(principal, organizationId, ['ADMIN']);
     return this.repository.listAuditEvents(this.dataSource.manager, organizationId, beforeId, limit);
   }
 
-  requireRole(principal: Principal, organizationId: string, roles: readonly string[]): void {
-    if (principal.kind === 'API_TOKEN') requireSession(principal);
-    if (!hasAnyRole(principal, organizationId, roles)) {
+  /**
+   * Refuses (FORBIDDEN) unless the caller, a person, holds one of the roles now. Read from the database at
+   * the moment of the check, not from the request's start: a request that has just created an organisation
+   * or lost a role is judged by what is true now.
+   */
+  async requireRole(
+    principal: Principal,
+    organizationId: string,
+    roles: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    requireSession(principal);
+    if (!(await this.holdsRole(manager, principal, organizationId, roles))) {
       throw forbidden('ROLE_REQUIRED', `This needs one of the roles ${roles.join(', ')} in the organisation`, {
         organizationId,
         roles,
@@ -308,8 +318,15 @@ export class OrganizationsService {
     }
   }
 
-  isMember(principal: Principal, organizationId: string): boolean {
-    return rolesIn(principal, organizationId).size > 0;
+  private async holdsRole(
+    manager: EntityManager,
+    principal: Principal,
+    organizationId: string,
+    roles: readonly string[],
+  ): Promise<boolean> {
+    if (principal.kind !== 'PERSON') return false;
+    const membership = await this.repository.findActiveMembership(manager, organizationId, principal.personId);
+    return membership !== null && roles.some((role) => membership.roles.includes(role));
   }
 
   async requireOrganization(manager: EntityManager, id: string, lock = false): Promise<OrganizationRecord> {

@@ -104,7 +104,8 @@ export interface ReferencedTransaction {
 
 /** A refusal as stored and replayed: plain JSON. */
 export interface Refusal {
-  readonly code: 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS';
+  /** FORBIDDEN comes from the caller's rights, never from the ledger's state: it is not kept against the id. */
+  readonly code: 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS' | 'FORBIDDEN';
   readonly reason: string;
   readonly message: string;
   readonly details: Readonly<Record<string, string | number | boolean | null>>;
