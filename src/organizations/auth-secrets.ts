@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import argon2 from 'argon2';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -8,12 +7,10 @@ import { SIGNING_SECRET } from '../database/database.module.js';
 import { unauthenticated } from '../errors/domain-error.js';
 
 /**
- * The cryptography of signing in, in one place. Passwords: argon2id with OWASP's minimum parameters (19 MiB,
- * 2 passes), which keeps a login near 30 ms and memory bounded under load. Opaque tokens (refresh, API,
+ * The cryptography of tokens (passwords are in password-hasher.ts). Opaque tokens (refresh, API,
  * invitation): 256 random bits, stored as SHA-256 (a slow hash adds nothing to a secret that cannot be
  * guessed) and compared in constant time. Access tokens: short-lived HS256 JWTs naming person and session.
  */
-const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const ISSUER = 'commonwealth-ledger';
 const AUDIENCE = 'commonwealth-ledger:api';
 
@@ -28,22 +25,6 @@ export function hashSecret(secret: string): Buffer {
 export function secretMatches(secret: string, storedHash: Buffer): boolean {
   const presented = hashSecret(secret);
   return presented.length === storedHash.length && timingSafeEqual(presented, storedHash);
-}
-
-@Injectable()
-export class PasswordHasher {
-  /** A hash of no one's password: unknown emails are verified against it, so that both take as long. */
-  private readonly decoy: Promise<string> = argon2.hash(newSecret(), ARGON2_OPTIONS);
-
-  async hash(password: string): Promise<string> {
-    return argon2.hash(password, ARGON2_OPTIONS);
-  }
-
-  async verify(storedHash: string | null, password: string): Promise<boolean> {
-    const hash = storedHash ?? (await this.decoy);
-    const matches = await argon2.verify(hash, password).catch(() => false);
-    return storedHash !== null && matches;
-  }
 }
 
 export interface AccessClaims {

@@ -7,7 +7,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { runInTransaction } from '../database/run-in-transaction.js';
 import { conflict, DomainError, unauthenticated, validationFailed } from '../errors/domain-error.js';
-import { AccessTokenSigner, hashSecret, newSecret, PasswordHasher, secretMatches } from './auth-secrets.js';
+import { AccessTokenSigner, hashSecret, newSecret, secretMatches } from './auth-secrets.js';
+import { PasswordHasher } from './password-hasher.js';
 import type { PersonRecord } from './organizations.records.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import {
