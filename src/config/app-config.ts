@@ -23,6 +23,14 @@ export interface AppConfig {
   readonly demoData: boolean;
   readonly holdExpiryIntervalMs: number;
   readonly auth: AuthConfig;
+  readonly coalescing: CoalescingConfig;
+}
+
+/** How concurrent single mutations are grouped into batches (src/ledger/coalescer.ts). */
+export interface CoalescingConfig {
+  readonly windowMs: number;
+  readonly maxBatch: number;
+  readonly maxInFlight: number;
 }
 
 export const EMAIL_DELIVERIES = ['log', 'memory'] as const;
@@ -75,6 +83,11 @@ export function loadConfig(env: Env): AppConfig {
     graphqlIntrospection: readBoolean(env, 'GRAPHQL_INTROSPECTION', !production, problems),
     demoData: readBoolean(env, 'DEMO_DATA', !production, problems),
     holdExpiryIntervalMs: readInteger(env, 'HOLD_EXPIRY_INTERVAL_MS', 1000, 0, 3_600_000, problems),
+    coalescing: {
+      windowMs: readInteger(env, 'COALESCE_WINDOW_MS', 2, 0, 1000, problems),
+      maxBatch: readInteger(env, 'COALESCE_MAX_BATCH', 500, 1, 1000, problems),
+      maxInFlight: readInteger(env, 'COALESCE_MAX_IN_FLIGHT', 4, 1, 100, problems),
+    },
     auth: {
       jwtSecret: readJwtSecret(env, problems),
       accessTokenTtlSeconds: readInteger(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 1, 86_400, problems),

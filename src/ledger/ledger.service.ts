@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assert } from '../assert.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { runInTransaction } from '../database/run-in-transaction.js';
 import { forbidden, notFound } from '../errors/domain-error.js';
 import { refusalError } from './ledger.errors.js';
@@ -8,6 +10,7 @@ import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from '
 import type { Principal } from '../access/principal.js';
 import { LEDGER_ACCESS, type BatchView, type LedgerAccess, type RequestAuthorizer } from './ledger-access.js';
 import { LedgerRepository } from './ledger.repository.js';
+import { Coalescer, type CoalescerStats } from './coalescer.js';
 import { applyBatch, type PreparedRequest } from './rules/apply-batch.js';
 import { isUuid } from './rules/check-request.js';
 import { requireUuid } from './accounts.service.js';
@@ -38,11 +41,17 @@ const EXPIRY_SWEEP_SIZE = 500;
 export class LedgerService {
   private readonly logger = new Logger(LedgerService.name);
 
+  /** Single requests from concurrent callers travel together (see coalescer.ts). */
+  private readonly coalescer: Coalescer<SubmittedRequest, SubmissionResult>;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(LedgerRepository) private readonly repository: LedgerRepository,
     @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.coalescer = new Coalescer((items) => this.submit(items), config.coalescing);
+  }
 
   /**
    * Applies an ordered batch; returns one result per request, in order. Each request may come with its
@@ -113,15 +122,18 @@ export class LedgerService {
     });
   }
 
-  /** Applies one request; a refusal becomes the API error. */
+  /** Applies one request, batched with concurrent ones; a refusal becomes the API error. */
   async submitOne(
     request: LedgerRequest,
     authorize: RequestAuthorizer,
   ): Promise<{ transaction: TransactionRecord; replayed: boolean }> {
-    const [result] = await this.submit([{ request, authorize }]);
-    assert(result !== undefined, 'one request has one result');
+    const result = await this.coalescer.submit({ request, authorize });
     if (!result.ok) throw refusalError(result.refusal, result.replayed);
     return { transaction: result.transaction, replayed: result.replayed };
+  }
+
+  coalescingStats(): CoalescerStats {
+    return this.coalescer.stats();
   }
 
   /** Expires every hold whose timeout has passed; safe to run in several processes at once. */

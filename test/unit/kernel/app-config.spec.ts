@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       graphqlIntrospection: true,
       demoData: true,
       holdExpiryIntervalMs: 1000,
+      coalescing: { windowMs: 2, maxBatch: 500, maxInFlight: 4 },
       auth: {
         jwtSecret: undefined,
         accessTokenTtlSeconds: 900,
@@ -76,6 +77,9 @@ describe('loadConfig', () => {
         LOGIN_SLOW_AFTER: '3',
         LOGIN_LOCK_AFTER: '6',
         LOGIN_LOCK_SECONDS: '30',
+        COALESCE_WINDOW_MS: '0',
+        COALESCE_MAX_BATCH: '1000',
+        COALESCE_MAX_IN_FLIGHT: '100',
       }),
     ).toEqual({
       nodeEnv: 'production',
@@ -90,6 +94,7 @@ describe('loadConfig', () => {
       graphqlIntrospection: true,
       demoData: false,
       holdExpiryIntervalMs: 0,
+      coalescing: { windowMs: 0, maxBatch: 1000, maxInFlight: 100 },
       auth: {
         jwtSecret: 'a'.repeat(32),
         accessTokenTtlSeconds: 60,
