@@ -107,7 +107,9 @@ export class AccountsService {
         openedAt: new Date(),
       };
       if (await this.repository.insertAccount(manager, account, 'Opened')) {
-        return this.requireAccount(manager, account.id);
+        const opened = await this.requireAccount(manager, account.id);
+        await this.access.recordAccountOpened(manager, principal, opened);
+        return opened;
       }
       const existing = await this.requireAccount(manager, account.id);
       const [opening] = (await this.repository.listAccountChanges(manager, account.id, 2n, 1)) as [

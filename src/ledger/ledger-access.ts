@@ -43,6 +43,8 @@ export interface LedgerAccess {
   accountScope(principal: Principal): Promise<AccountScope>;
   /** Whether the caller may see a unit's totals (the members of its issuer may). */
   mayReadTrialBalance(principal: Principal, unit: UnitRecord): boolean;
+  /** Writes the audit record of a new account and its credit line, in the same database transaction. */
+  recordAccountOpened(manager: EntityManager, principal: Principal, account: AccountRecord): Promise<void>;
   /** Writes the audit record of a change of an account's terms, in the same database transaction. */
   recordTermsChange(
     manager: EntityManager,

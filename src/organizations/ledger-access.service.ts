@@ -117,6 +117,20 @@ export class LedgerAccessService implements LedgerAccess {
     return rolesIn(principal, unit.issuerId).size > 0;
   }
 
+  async recordAccountOpened(manager: EntityManager, principal: Principal, account: AccountRecord): Promise<void> {
+    await this.repository.insertAuditEvent(manager, {
+      ...auditActor(principal),
+      organizationId: account.issuerId,
+      relatedOrganizationId:
+        account.holderId === account.issuerId ? null : await this.organizationOrNull(manager, account.holderId),
+      action: 'ACCOUNT_OPENED',
+      subjectType: 'ACCOUNT',
+      subjectId: account.id,
+      before: null,
+      after: { ...termsOf(account), holderId: account.holderId, unitCode: account.unitCode, name: account.name },
+    });
+  }
+
   async recordTermsChange(
     manager: EntityManager,
     principal: Principal,

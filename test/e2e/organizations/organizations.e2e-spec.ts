@@ -994,6 +994,11 @@ describe('organisations, memberships, invitations, federations, visibility and a
     expect(JSON.parse(event?.after ?? 'null')).toMatchObject({ creditLimit: '750', reason: 'harvest season' });
     const holderEvents = await auditOf(holder.id);
     expect(holderEvents.map((item) => item.id)).toContain(event?.id);
+    const [opened] = (await auditOf(app.steward.organizationId)).filter(
+      (item) => item.action === 'ACCOUNT_OPENED' && item.subjectId === account,
+    );
+    expect(opened).toMatchObject({ actorPersonId: app.steward.personId, relatedOrganizationId: holder.id });
+    expect(JSON.parse(opened?.after ?? 'null')).toMatchObject({ creditLimit: '0', holderId: holder.id });
   });
 
   it('the audit log is for ADMINs only, and the audit_event table refuses UPDATE and DELETE', async () => {
