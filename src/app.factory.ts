@@ -50,11 +50,34 @@ function refusalOf(body: unknown): GraphQLFormattedError | undefined {
     };
   }
   const operations: unknown[] = Array.isArray(body) ? body : [body];
-  if (operations.length > 0 && operations.every(isOperation)) return undefined;
+  if (operations.length === 0 || !operations.every(isOperation)) {
+    return {
+      message: `The request body must be a JSON object with a string "query", or an array of 1 to ${MAX_BATCHED_OPERATIONS} of them`,
+      extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_REQUEST' } },
+    };
+  }
+  if (!containsNul(body)) return undefined;
+  // PostgreSQL cannot store U+0000 in text; no name, memo or code needs it.
   return {
-    message: `The request body must be a JSON object with a string "query", or an array of 1 to ${MAX_BATCHED_OPERATIONS} of them`,
-    extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_REQUEST' } },
+    message: 'Strings may not contain the NUL character (U+0000)',
+    extensions: { code: 'VALIDATION_FAILED', details: { reason: 'NUL_CHARACTER' } },
   };
+}
+
+/** Whether any string in a parsed JSON body holds U+0000; iterative, so that deep bodies cannot overflow. */
+function containsNul(body: unknown): boolean {
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) pending.push(key, item);
+    }
+  }
+  return false;
 }
 
 function isOperation(body: unknown): boolean {

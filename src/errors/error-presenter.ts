@@ -10,7 +10,15 @@ export interface PresentedError {
   readonly formatted: GraphQLFormattedError;
   /** True when the error is ours to fix (a bug or an outage): the caller logs it in full. */
   readonly internal: boolean;
+  /** The HTTP status of a request refused before GraphQL ran (413, 415, 400), when there is one. */
+  readonly httpStatus?: number;
 }
+
+/** Errors the HTTP layer raises before GraphQL runs (body too large, not JSON…), by their code. */
+const HTTP_REFUSALS: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
 export function presentError(error: GraphQLError): PresentedError {
   const domain = findDomainError(error);
@@ -24,6 +32,16 @@ export function presentError(error: GraphQLError): PresentedError {
   ) {
     // Parse, validation (our query limits included) and coercion errors describe the client's request.
     return { formatted: shape(error, 'VALIDATION_FAILED', error.message, requestErrorDetails(error)), internal: false };
+  }
+  const http = error.originalError as { statusCode?: unknown; code?: unknown; message: string };
+  if (typeof http.statusCode === 'number' && http.statusCode >= 400 && http.statusCode < 500) {
+    // The HTTP layer refused the request (its body or headers) before GraphQL saw it.
+    const reason = (typeof http.code === 'string' ? HTTP_REFUSALS[http.code] : undefined) ?? 'INVALID_REQUEST';
+    return {
+      formatted: shape(error, 'VALIDATION_FAILED', http.message, { reason }),
+      internal: false,
+      httpStatus: http.statusCode,
+    };
   }
   return {
     formatted: shape(error, 'INTERNAL_SERVER_ERROR', 'Internal server error', { reason: 'INTERNAL' }),

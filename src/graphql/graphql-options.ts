@@ -38,12 +38,15 @@ export function formatErrors(execution: ExecutionResult & Required<Pick<Executio
   statusCode: number;
   response: ExecutionResult;
 } {
-  const errors = execution.errors.flatMap(unwrapValidationErrors).map((error) => {
-    const presented = presentError(error);
-    if (presented.internal) logger.error(error.originalError ?? error, (error.originalError ?? error).stack);
-    return presented.formatted;
+  const presented = execution.errors.flatMap(unwrapValidationErrors).map((error) => {
+    const presentation = presentError(error);
+    if (presentation.internal) logger.error(error.originalError ?? error, (error.originalError ?? error).stack);
+    return presentation;
   });
-  const statusCode = execution.data ? 200 : ((execution as { statusCode?: number }).statusCode ?? 200);
+  // A request refused at the HTTP layer keeps its status (413, 415, 400); GraphQL answers keep 200.
+  const httpStatus = presented.length === 1 ? presented[0]?.httpStatus : undefined;
+  const statusCode = execution.data ? 200 : (httpStatus ?? (execution as { statusCode?: number }).statusCode ?? 200);
+  const errors = presented.map((presentation) => presentation.formatted);
   return { statusCode, response: { data: execution.data ?? null, errors: errors as unknown as GraphQLError[] } };
 }
 

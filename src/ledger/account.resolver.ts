@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../access/access.decorators.js';
 import type { Principal } from '../access/principal.js';
+import { requireStorableDate } from '../graphql/dates.js';
 import { toConnection } from '../graphql/connection.js';
 import { decodeCursor } from '../graphql/cursor.js';
 import { AccountsService } from './accounts.service.js';
@@ -155,7 +156,7 @@ export class AccountResolver {
     @Args() args: BalanceAsOfArgs,
   ): Promise<BalanceAsOfModel> {
     const account = await this.accountsService.account(principal, args.accountId);
-    const balance = await this.ledger.balanceAsOf(account.id, args.at, args.basis);
+    const balance = await this.ledger.balanceAsOf(account.id, requireStorableDate(args.at, 'at'), args.basis);
     return { accountId: account.id, at: args.at, basis: args.basis, balance };
   }
 

@@ -3,6 +3,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { CurrentPrincipal } from '../access/access.decorators.js';
 import type { Principal } from '../access/principal.js';
 import { DomainError } from '../errors/domain-error.js';
+import { requireStorableDate } from '../graphql/dates.js';
 import { toConnection } from '../graphql/connection.js';
 import { decodeCursor } from '../graphql/cursor.js';
 import { AccountsService } from './accounts.service.js';
@@ -139,8 +140,8 @@ export class TransactionResolver {
     const rows = await this.ledger.accountHistory({
       accountId: account.id,
       beforeVersion: before === null ? null : BigInt(before),
-      from: args.from ?? null,
-      to: args.to ?? null,
+      from: args.from == null ? null : requireStorableDate(args.from, 'from'),
+      to: args.to == null ? null : requireStorableDate(args.to, 'to'),
       limit: args.first + 1,
     });
     return toConnection(

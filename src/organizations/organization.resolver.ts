@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../access/access.decorators.js';
 import type { Principal } from '../access/principal.js';
+import { requireStorableDate } from '../graphql/dates.js';
 import { toConnection } from '../graphql/connection.js';
 import { decodeCursor } from '../graphql/cursor.js';
 import { validationFailed } from '../errors/domain-error.js';
@@ -206,7 +207,7 @@ export class OrganizationResolver {
       organizationId: input.organizationId,
       name: input.name,
       scopes: input.scopes,
-      expiresAt: input.expiresAt ?? null,
+      expiresAt: input.expiresAt == null ? null : requireStorableDate(input.expiresAt, 'expiresAt'),
     });
     return { token, apiToken: ApiTokenModel.from(apiToken) };
   }

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal.js';
 import { runInTransaction } from '../database/run-in-transaction.js';
 import { conflict, forbidden, notFound, validationFailed } from '../errors/domain-error.js';
+import { requireUuid } from '../ledger/accounts.service.js';
 import { auditActor } from './audit.js';
 import { requireSession } from './auth.service.js';
 import type {
@@ -100,7 +101,7 @@ export class OrganizationsService {
     const manager = this.dataSource.manager;
     const found =
       idOrSlug.id !== undefined && idOrSlug.id !== null
-        ? await this.repository.findOrganization(manager, idOrSlug.id)
+        ? await this.repository.findOrganization(manager, requireUuid(idOrSlug.id, 'id'))
         : await this.repository.findOrganizationBySlug(manager, idOrSlug.slug ?? '');
     if (found === null) throw notFound('ORGANIZATION_NOT_FOUND', 'No such organisation');
     return found;

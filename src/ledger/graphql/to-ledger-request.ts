@@ -1,3 +1,4 @@
+import { requireStorableDate } from '../../graphql/dates.js';
 import { validationFailed } from '../../errors/domain-error.js';
 import type { LedgerRequest, Metadata } from '../rules/ledger-model.js';
 import type {
@@ -61,10 +62,7 @@ export function reversalRequest(input: ReverseTransactionInput): LedgerRequest {
 
 /** The Date scalar lets an unparseable string through as an Invalid Date; it stops here. */
 function validDate(date: Date | null, field: string): Date | null {
-  if (date !== null && Number.isNaN(date.getTime())) {
-    throw validationFailed('INVALID_DATE', `${field} is not a valid ISO 8601 date-time`, { field });
-  }
-  return date;
+  return date === null ? null : requireStorableDate(date, field);
 }
 
 function toMetadata(entries: readonly MetadataEntryInput[]): Metadata {

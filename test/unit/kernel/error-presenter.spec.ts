@@ -111,6 +111,28 @@ describe('presentError', () => {
     });
   });
 
+  it('shows a refusal of the HTTP layer (body too large, wrong media type) as VALIDATION_FAILED with its status', () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      statusCode: 413,
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    });
+    expect(presentError(new GraphQLError(tooLarge.message, { originalError: tooLarge }))).toEqual({
+      formatted: {
+        message: 'Request body is too large',
+        extensions: { code: 'VALIDATION_FAILED', details: { reason: 'BODY_TOO_LARGE' } },
+      },
+      internal: false,
+      httpStatus: 413,
+    });
+    const notJson = Object.assign(new SyntaxError('Unexpected token'), { statusCode: 400 });
+    expect(presentError(new GraphQLError(notJson.message, { originalError: notJson }))).toMatchObject({
+      formatted: { extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_REQUEST' } } },
+      httpStatus: 400,
+    });
+    const serverSide = Object.assign(new Error('boom'), { statusCode: 503 });
+    expect(presentError(new GraphQLError('boom', { originalError: serverSide })).internal).toBe(true);
+  });
+
   it('hides an unknown error as INTERNAL_SERVER_ERROR, marked internal, without leaking anything', () => {
     const secret = new Error('password=hunter2 at db.internal:5432');
     const error = new GraphQLError(secret.message, { originalError: secret, path: ['accounts'] });
