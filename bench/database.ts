@@ -1,0 +1,206 @@
+import { rm } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+
+/** The repository's root: this file runs from dist/bench/. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export type DatabaseSource = 'embedded' | 'DATABASE_URL';
+
+/**
+ * Where the bench writes: a fresh database for the ledger and another for pgbench, both on one server,
+ * which is an ephemeral embedded PostgreSQL unless DATABASE_URL names one.
+ */
+export interface BenchDatabase {
+  readonly source: DatabaseSource;
+  /** The ledger's database. */
+  readonly url: string;
+  /** pgbench's database, on the same server. */
+  readonly pgbenchUrl: string;
+  readonly ledgerDatabase: string;
+  readonly pgbenchDatabase: string;
+  /** The embedded server's binaries, where its pgbench would be (it ships none). */
+  readonly embeddedBinDir: string | null;
+  readonly embeddedDataDir: string | null;
+  close(): Promise<void>;
+}
+
+export interface ServerDescription {
+  readonly version: string;
+  readonly versionNumber: number;
+  readonly major: number;
+  readonly settings: Record<string, string>;
+  readonly dataDirectory: string | null;
+}
+
+const KEY_SETTINGS = [
+  'shared_buffers',
+  'synchronous_commit',
+  'fsync',
+  'full_page_writes',
+  'wal_level',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'max_connections',
+  'work_mem',
+  'effective_cache_size',
+  'random_page_cost',
+  'jit',
+];
+
+export async function openDatabase(
+  options: { databaseUrl: string | undefined; keep: boolean; stamp: string },
+  log: (message: string) => void,
+): Promise<BenchDatabase> {
+  const ledgerDatabase = `bench_${options.stamp}`;
+  const pgbenchDatabase = `bench_${options.stamp}_pgbench`;
+  if (options.databaseUrl !== undefined) {
+    const adminUrl = options.databaseUrl;
+    await createDatabases(adminUrl, [ledgerDatabase, pgbenchDatabase]);
+    log(`using ${redact(adminUrl)}: created databases ${ledgerDatabase} and ${pgbenchDatabase}`);
+    return {
+      source: 'DATABASE_URL',
+      url: withDatabase(adminUrl, ledgerDatabase),
+      pgbenchUrl: withDatabase(adminUrl, pgbenchDatabase),
+      ledgerDatabase,
+      pgbenchDatabase,
+      embeddedBinDir: null,
+      embeddedDataDir: null,
+      close: async () => {
+        if (options.keep) {
+          log(`BENCH_KEEP_DB: kept ${ledgerDatabase} and ${pgbenchDatabase}`);
+          return;
+        }
+        await dropDatabases(adminUrl, [ledgerDatabase, pgbenchDatabase]);
+      },
+    };
+  }
+
+  const dataDir = path.join(REPO_ROOT, '.data', 'bench', `pg-${options.stamp}`);
+  const port = await freePort();
+  log(`starting an embedded PostgreSQL on port ${port} (cluster in ${path.relative(REPO_ROOT, dataDir)})`);
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    ephemeral: !options.keep,
+    log: () => undefined,
+  });
+  await createDatabases(embedded.url, [ledgerDatabase, pgbenchDatabase]);
+  return {
+    source: 'embedded',
+    url: withDatabase(embedded.url, ledgerDatabase),
+    pgbenchUrl: withDatabase(embedded.url, pgbenchDatabase),
+    ledgerDatabase,
+    pgbenchDatabase,
+    embeddedBinDir: await embeddedBinDir(),
+    embeddedDataDir: dataDir,
+    close: async () => {
+      await embedded.stop();
+      if (options.keep) {
+        log(`BENCH_KEEP_DB: kept the cluster in ${dataDir}`);
+        return;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.secrets.json`, { force: true });
+    },
+  };
+}
+
+export async function describeServer(url: string): Promise<ServerDescription> {
+  return withClient(url, async (client) => {
+    const version = await client.query<{ version: string; num: string }>(
+      `SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num`,
+    );
+    const rows = await client.query<{ name: string; value: string }>(
+      `SELECT name, current_setting(name) AS value FROM unnest($1::text[]) AS name`,
+      [KEY_SETTINGS],
+    );
+    let dataDirectory: string | null = null;
+    try {
+      const data = await client.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`);
+      dataDirectory = data.rows[0]?.dir ?? null;
+    } catch {
+      // Only superusers (and pg_read_all_settings) may read it; CPU figures of PostgreSQL are then left out.
+    }
+    const versionNumber = Number(version.rows[0]?.num ?? 0);
+    return {
+      version: version.rows[0]?.version ?? 'unknown',
+      versionNumber,
+      major: Math.floor(versionNumber / 10_000),
+      settings: Object.fromEntries(rows.rows.map((row) => [row.name, row.value])),
+      dataDirectory,
+    };
+  });
+}
+
+/** A checkpoint before a measured phase, so that one phase's dirty pages are not written during the next. */
+export async function checkpoint(url: string): Promise<boolean> {
+  try {
+    await withClient(url, (client) => client.query('CHECKPOINT'));
+    return true;
+  } catch {
+    return false; // needs superuser or pg_checkpoint; the phases then share the server's own checkpoints
+  }
+}
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'commonwealth-ledger-bench' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function createDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
+  await withClient(adminUrl, async (client) => {
+    for (const name of names) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  });
+}
+
+async function dropDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
+  await withClient(adminUrl, async (client) => {
+    for (const name of names) {
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+    }
+  });
+}
+
+/** The bin folder of the embedded-postgres binaries for this platform (it holds pg_ctl, initdb, postgres). */
+async function embeddedBinDir(): Promise<string | null> {
+  try {
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl?: unknown };
+    return typeof binaries.pg_ctl === 'string' ? path.dirname(binaries.pg_ctl) : null;
+  } catch {
+    return null;
+  }
+}
