@@ -136,14 +136,20 @@ export async function describeServer(url: string): Promise<ServerDescription> {
   });
 }
 
-/** A checkpoint before a measured phase, so that one phase's dirty pages are not written during the next. */
-export async function checkpoint(url: string): Promise<boolean> {
-  try {
-    await withClient(url, (client) => client.query('CHECKPOINT'));
-    return true;
-  } catch {
-    return false; // needs superuser or pg_checkpoint; the phases then share the server's own checkpoints
-  }
+/**
+ * Before a measured phase, as pgbench vacuums its tables before its run: a VACUUM (ANALYZE) of the database,
+ * so that autovacuum does not clean up after the previous phase during this one, and a checkpoint, so that
+ * the previous phase's dirty pages are not written during this one.
+ */
+export async function settle(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query('VACUUM (ANALYZE)');
+    try {
+      await client.query('CHECKPOINT');
+    } catch {
+      // needs superuser or pg_checkpoint; the phases then share the server's own checkpoints
+    }
+  });
 }
 
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDataSource } from '../src/database/data-source.js';
 import { findInvariantViolations } from '../src/ledger/ledger-invariants.js';
-import { REPO_ROOT, checkpoint, describeServer, openDatabase, withClient, type BenchDatabase } from './database.js';
+import { REPO_ROOT, describeServer, openDatabase, settle, withClient, type BenchDatabase } from './database.js';
 import { GraphQLClient, prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
   classifyMany,
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
     if (search.note !== null) log(search.note);
     log(`pgbench: filling scale ${settings.pgbenchScale} into ${database.pgbenchDatabase}`);
     const initSeconds = await initPgbench(search.found, database.pgbenchUrl, settings.pgbenchScale);
-    await checkpoint(database.pgbenchUrl);
+    await settle(database.pgbenchUrl);
     log(`pgbench: ${settings.clients} clients, ${settings.pgbenchThreads} threads, ${settings.seconds} s`);
     const window = monitor.begin();
     const figures = await runPgbench(search.found, database.pgbenchUrl, {
@@ -212,7 +212,8 @@ async function main(): Promise<number> {
     // Version 1 is the opening; every entry adds one.
     return Number(result.rows[0]?.version ?? 1) - 1;
   });
-  log(`the history account has ${entries} entries`);
+  log(`the history account has ${entries} entries; VACUUM (ANALYZE) and CHECKPOINT before the reads`);
+  await settle(database.url);
 
   const historyQuery = JSON.stringify({
     query: `query($id: ID!, $first: Int!) { accountHistory(accountId: $id, first: $first) {
@@ -355,7 +356,10 @@ async function main(): Promise<number> {
     await writeResultsFile(RESULTS_FILE, report, settings.quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench');
     log(`wrote ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
   } else {
-    log('quick run: bench/RESULTS.md is left as it was (BENCH_WRITE_RESULTS=1 writes it)');
+    log(
+      `${settings.quick ? 'quick run' : 'BENCH_WRITE_RESULTS=0'}: bench/RESULTS.md is left as it was ` +
+        '(BENCH_WRITE_RESULTS=1 writes it)',
+    );
   }
   await service.removeLog();
   return 0;
@@ -375,7 +379,7 @@ function historyTransfer(ledger: BenchLedger): ReturnType<typeof transfer> {
     : transfer(ledger.unitCode, other, ledger.historyAccount);
 }
 
-/** Runs the measured phases, each after a checkpoint, with the server's CPU and memory around it. */
+/** Runs the measured phases, each on a settled database (see settle), with the server's CPU and memory around it. */
 class Phases {
   private readonly rssPeaks: number[] = [];
 
@@ -400,7 +404,7 @@ class Phases {
     },
   ): Promise<PhaseReport> {
     await this.quiet();
-    await checkpoint(this.database.url);
+    await settle(this.database.url);
     const before = await this.mark();
     log(
       `${name}: ${load.connections} clients, ${load.amount === undefined ? `${load.seconds} s` : `${load.amount} calls`}`,
@@ -533,7 +537,7 @@ interface Written {
 
 /** With BENCH_SERVER_NODE_ARGS (say, --cpu-prof), each phase's span on the monotonic clock, to slice a profile. */
 function profileMark(name: string, startedAtMs: number): void {
-  if (process.env['BENCH_SERVER_NODE_ARGS'] === undefined) return;
+  if (!/--(cpu-)?prof/.test(process.env['BENCH_SERVER_NODE_ARGS'] ?? '')) return;
   const nowUs = Number(process.hrtime.bigint() / 1000n);
   const lengthUs = (Date.now() - startedAtMs) * 1000;
   log(`  profile window "${name}": monotonic ${nowUs - lengthUs}..${nowUs} µs`);
