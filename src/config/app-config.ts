@@ -26,7 +26,7 @@ export interface AppConfig {
   readonly coalescing: CoalescingConfig;
 }
 
-/** How concurrent single mutations are grouped into batches (src/ledger/coalescer.ts). */
+/** How concurrent single mutations are grouped into batches (src/database/coalescer.ts). */
 export interface CoalescingConfig {
   readonly windowMs: number;
   readonly maxBatch: number;

@@ -23,6 +23,16 @@ import {
 
 type Row = Record<string, unknown>;
 
+/** What a batch reads once its accounts are locked. */
+export interface LockedBatch {
+  readonly now: Date;
+  readonly accounts: readonly AccountRecord[];
+  readonly units: ReadonlySet<string>;
+  readonly outcomes: ReadonlyMap<string, StoredOutcome>;
+  /** Referenced transaction id → the transaction that resolved or reversed it. */
+  readonly referencedBy: ReadonlyMap<string, string>;
+}
+
 const ACCOUNT_COLUMNS = `id, unit_code, holder_id, name, kind, status, credit_limit, upper_limit, debits_posted,
   credits_posted, debits_pending, credits_pending, version, opened_at,
   (SELECT u.issuer_id FROM unit u WHERE u.code = account.unit_code) AS issuer_id`;
@@ -214,53 +224,57 @@ export class LedgerRepository {
     });
   }
 
-  /** Locks the accounts in id order (so that concurrent batches never deadlock) and reads their positions. */
-  async lockAccounts(manager: EntityManager, ids: readonly string[]): Promise<AccountRecord[]> {
-    if (ids.length === 0) return [];
+  /**
+   * The batch's read step, one round trip (migrations/1764000000000-LedgerBatchLock.ts): locks the accounts
+   * in id order, so that concurrent batches never deadlock, and then reads their positions, which of the
+   * units exist, the outcomes already decided for the batch's ids, who resolved the referenced transactions
+   * by now, and the database's clock (one clock for every process).
+   */
+  async lockBatch(
+    manager: EntityManager,
+    keys: {
+      accountIds: readonly string[];
+      unitCodes: readonly string[];
+      transactionIds: readonly string[];
+      referencedIds: readonly string[];
+    },
+  ): Promise<LockedBatch> {
     const rows: Row[] = await manager.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [[...ids].sort()],
+      `SELECT lock_ledger_batch($1::uuid[], $2::text[], $3::uuid[], $4::uuid[]) AS batch`,
+      [keys.accountIds, keys.unitCodes, keys.transactionIds, keys.referencedIds],
     );
-    return rows.map(toAccount);
+    const batch = rows[0]?.['batch'] as {
+      now: string;
+      accounts: Row[];
+      units: string[];
+      outcomes: { id: string; hash: string; refusal: StoredOutcome['refusal'] }[];
+      referencedBy: { id: string; by: string }[];
+    };
+    return {
+      now: new Date(batch.now),
+      accounts: batch.accounts.map((account) =>
+        toAccount({ ...account, opened_at: new Date(text(account['opened_at'])) }),
+      ),
+      units: new Set(batch.units),
+      outcomes: new Map(
+        batch.outcomes.map((outcome) => [outcome.id, { contentHash: outcome.hash, refusal: outcome.refusal }]),
+      ),
+      referencedBy: new Map(batch.referencedBy.map((pair) => [pair.id, pair.by])),
+    };
   }
 
   /**
-   * After the locks: the outcomes already decided for the batch's ids, who resolved the referenced
-   * transactions by now, and the database's clock (one clock for every process).
+   * Writes everything a batch decided in one statement: outcomes, transactions, entries, accounts, holds.
+   * Returns the sequence number the database gave each new transaction.
    */
-  async readDecisions(
-    manager: EntityManager,
-    ids: readonly string[],
-    referencedIds: readonly string[],
-  ): Promise<{ now: Date; outcomes: Map<string, StoredOutcome>; referencedBy: Map<string, string> }> {
-    const rows: Row[] = await manager.query(
-      `SELECT clock_timestamp() AS now,
-         (SELECT coalesce(json_agg(json_build_object('id', o.id, 'hash', encode(o.content_hash, 'hex'),
-                  'refusal', o.refusal)), '[]'::json)
-            FROM transaction_outcome o WHERE o.id = ANY($1::uuid[])) AS outcomes,
-         (SELECT coalesce(json_agg(json_build_object('id', r.references_id, 'by', r.id)), '[]'::json)
-            FROM ledger_transaction r WHERE r.references_id = ANY($2::uuid[])) AS referenced_by`,
-      [ids, referencedIds],
-    );
-    const row = rows[0] ?? {};
-    const outcomes = new Map<string, StoredOutcome>();
-    for (const outcome of row['outcomes'] as { id: string; hash: string; refusal: StoredOutcome['refusal'] }[]) {
-      outcomes.set(outcome.id, { contentHash: outcome.hash, refusal: outcome.refusal });
-    }
-    const referencedBy = new Map<string, string>();
-    for (const pair of row['referenced_by'] as { id: string; by: string }[]) referencedBy.set(pair.id, pair.by);
-    return { now: row['now'] as Date, outcomes, referencedBy };
-  }
-
-  /** Writes everything a batch decided in one statement: outcomes, transactions, entries, accounts, holds. */
-  async writeBatch(manager: EntityManager, plan: BatchPlan): Promise<void> {
+  async writeBatch(manager: EntityManager, plan: BatchPlan): Promise<Map<string, bigint>> {
     const transactions = plan.transactions;
     const entries = transactions.flatMap((transaction) => transaction.entries.map((entry) => ({ transaction, entry })));
     const closed = new Set(plan.holdsClosed);
     const opened = plan.holdsOpened.filter((hold) => !closed.has(hold.transactionId));
     const openedIds = new Set(plan.holdsOpened.map((hold) => hold.transactionId));
     const closedStored = plan.holdsClosed.filter((id) => !openedIds.has(id));
-    await manager.query(
+    const written: Row[] = await manager.query(
       `WITH outcome AS (
          INSERT INTO transaction_outcome (id, content_hash, refusal)
          SELECT o.id, decode(o.hash, 'hex'), o.refusal
@@ -294,7 +308,7 @@ export class LedgerRepository {
        ), closed AS (
          DELETE FROM open_hold WHERE transaction_id = ANY($34::uuid[])
        )
-       SELECT count(*) FROM tx`,
+       SELECT id, sequence FROM tx`,
       [
         plan.outcomes.map((outcome) => outcome.id),
         plan.outcomes.map((outcome) => outcome.contentHash),
@@ -332,6 +346,7 @@ export class LedgerRepository {
         closedStored,
       ],
     );
+    return new Map(written.map((row) => [text(row['id']), bigintFromColumn(row['sequence'])]));
   }
 
   async dueHolds(manager: EntityManager, limit: number): Promise<string[]> {

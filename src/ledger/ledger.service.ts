@@ -10,13 +10,19 @@ import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from '
 import type { Principal } from '../access/principal.js';
 import { LEDGER_ACCESS, type BatchView, type LedgerAccess, type RequestAuthorizer } from './ledger-access.js';
 import { LedgerRepository } from './ledger.repository.js';
-import { Coalescer, type CoalescerStats } from './coalescer.js';
-import { applyBatch, type PreparedRequest } from './rules/apply-batch.js';
+import { Coalescer, type CoalescerStats } from '../database/coalescer.js';
+import { applyBatch, type BatchPlan, type PreparedRequest } from './rules/apply-batch.js';
 import { isUuid } from './rules/check-request.js';
 import { requireUuid } from './accounts.service.js';
 import { contentHash, expiryTransactionId } from './rules/content-hash.js';
 import { MAX_BATCH_SIZE } from './rules/ledger-limits.js';
-import { referencedId, type LedgerRequest, type ReferencedTransaction, type Refusal } from './rules/ledger-model.js';
+import {
+  referencedId,
+  transactionStatus,
+  type LedgerRequest,
+  type ReferencedTransaction,
+  type Refusal,
+} from './rules/ledger-model.js';
 
 export type SubmissionResult =
   | { readonly ok: true; readonly transaction: TransactionRecord; readonly replayed: boolean }
@@ -65,49 +71,48 @@ export class LedgerService {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const referencedIds = unique(requests.map(referencedId).filter((id): id is string => id !== null && isUuid(id)));
       const referenced = await this.repository.loadReferenced(manager, referencedIds);
-      const unitCodes = unique(requests.flatMap((request) => (request.type === 'TRANSFER' ? [request.unitCode] : [])));
-      const units = unitCodes.length === 0 ? [] : await this.repository.findUnits(manager, unitCodes);
-      const accountIds = unique([
-        ...requests.flatMap((request) => (request.type === 'TRANSFER' ? request.entries.map((e) => e.accountId) : [])),
-        ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
-      ]).filter(isUuid);
-      const positions = await this.repository.lockAccounts(manager, accountIds);
-      const accounts = new Map(positions.map((account) => [account.id, account]));
+      const locked = await this.repository.lockBatch(manager, {
+        accountIds: unique([
+          ...requests.flatMap((request) =>
+            request.type === 'TRANSFER' ? request.entries.map((e) => e.accountId) : [],
+          ),
+          ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
+        ])
+          .filter(isUuid)
+          .sort(),
+        unitCodes: unique(requests.flatMap((request) => (request.type === 'TRANSFER' ? [request.unitCode] : []))),
+        transactionIds: unique(requests.map((request) => request.id).filter(isUuid)),
+        referencedIds,
+      });
+      const accounts = new Map(locked.accounts.map((account) => [account.id, account]));
       const references = new Map(referenced.map((transaction) => [transaction.id, transaction]));
       const view: BatchView = { account: (id) => accounts.get(id), referenced: (id) => references.get(id) };
       const forbidden = items.map((item) => item.authorize?.(item.request, view) ?? null);
       const prepared: PreparedRequest[] = items
         .filter((_, index) => forbidden[index] === null)
         .map(({ request }) => ({ request, contentHash: contentHash(request) }));
-      const decisions = await this.repository.readDecisions(
-        manager,
-        unique(requests.map((request) => request.id).filter(isUuid)),
-        referencedIds,
-      );
       const plan = applyBatch(
         prepared,
         {
-          accounts: new Map(positions.map((position) => [position.id, position])),
-          units: new Set(units.map((unit) => unit.code)),
+          accounts,
+          units: locked.units,
           referenced: new Map(
             referenced.map((transaction): [string, ReferencedTransaction] => [
               transaction.id,
-              { ...transaction, referencedBy: decisions.referencedBy.get(transaction.id) ?? null },
+              { ...transaction, referencedBy: locked.referencedBy.get(transaction.id) ?? null },
             ]),
           ),
-          outcomes: decisions.outcomes,
+          outcomes: locked.outcomes,
         },
-        decisions.now,
+        locked.now,
       );
-      if (plan.outcomes.length > 0) await this.repository.writeBatch(manager, plan);
-      const transactionIds = plan.results.flatMap((result) => {
-        if (result.status === 'APPLIED') return [result.transaction.id];
-        if (result.status === 'REPLAYED') return [result.transactionId];
-        return [];
-      });
-      const records = new Map(
-        (await this.repository.findTransactions(manager, unique(transactionIds))).map((record) => [record.id, record]),
-      );
+      const sequences = plan.outcomes.length > 0 ? await this.repository.writeBatch(manager, plan) : new Map();
+      const records = writtenRecords(plan, sequences);
+      // A replay returns the transaction as stored (only these are read back).
+      const replayed = plan.results.flatMap((result) => (result.status === 'REPLAYED' ? [result.transactionId] : []));
+      for (const record of await this.repository.findTransactions(manager, unique(replayed))) {
+        records.set(record.id, record);
+      }
       let next = 0;
       return forbidden.map((refusal): SubmissionResult => {
         if (refusal !== null) return { ok: false, refusal, replayed: false };
@@ -219,6 +224,43 @@ export class LedgerService {
       readable.map((unit) => unit.code),
     );
   }
+}
+
+/**
+ * The transactions a batch wrote, as a read of them would return them: the plan holds every field but the
+ * sequence number, which the database gave; a transaction resolved or reversed later in the same batch
+ * shows that.
+ */
+function writtenRecords(plan: BatchPlan, sequences: ReadonlyMap<string, bigint>): Map<string, TransactionRecord> {
+  const resolvers = new Map(
+    plan.transactions.flatMap((transaction) =>
+      transaction.referencesId === null ? [] : [[transaction.referencesId, transaction] as const],
+    ),
+  );
+  return new Map(
+    plan.transactions.map((transaction) => {
+      const sequence = sequences.get(transaction.id);
+      assert(sequence !== undefined, `transaction ${transaction.id} was written and has a sequence number`);
+      const resolver = resolvers.get(transaction.id) ?? null;
+      const record: TransactionRecord = {
+        id: transaction.id,
+        sequence,
+        unitCode: transaction.unitCode,
+        operation: transaction.operation,
+        status: transactionStatus(transaction.operation, resolver?.operation ?? null),
+        kind: transaction.kind,
+        memo: transaction.memo,
+        metadata: transaction.metadata,
+        referencesId: transaction.referencesId,
+        referencedById: resolver?.id ?? null,
+        expiresAt: transaction.expiresAt,
+        effectiveAt: transaction.effectiveAt,
+        recordedAt: transaction.recordedAt,
+        entries: transaction.entries,
+      };
+      return [transaction.id, record];
+    }),
+  );
 }
 
 function unique<T>(values: readonly T[]): T[] {

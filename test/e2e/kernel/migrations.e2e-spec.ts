@@ -1,11 +1,11 @@
 /**
  * Goal: the migrations build the whole schema from nothing, undo it completely, and build it again: up →
  * down → up leaves the ledger's and the organisations' tables, triggers and functions in place and nothing
- * behind on the way down. The newest migration (organisations and access) also goes down and up again on
- * its own over existing rows: accounts and units keep an owner each way (a free-text name going down, a
+ * behind on the way down. The organisations-and-access migration also goes down and up again (with the one
+ * after it) over existing rows: accounts and units keep an owner each way (a free-text name going down, a
  * legacy organisation coming back up).
  * Method: a database of its own (cloned from the migrated template), reached through the service's own
- * createDataSource; the newest migration is undone and redone over a unit and an account; then every
+ * createDataSource; the organisations migration is undone and redone over a unit and an account; then every
  * migration is undone until none remain, and the cycle runs; the database is dropped at the end.
  */
 import { randomUUID } from 'node:crypto';
@@ -47,7 +47,8 @@ const LEDGER_FUNCTIONS = [
   'guard_account_update',
   'refuse_history_change',
 ];
-const ALL_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
+const ORGANIZATION_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
+const ALL_FUNCTIONS = [...ORGANIZATION_FUNCTIONS, 'lock_ledger_batch'].sort();
 
 describe('migrations', () => {
   let dataSource: DataSource;
@@ -111,8 +112,19 @@ describe('migrations', () => {
     expect(await functions()).toEqual(ALL_FUNCTIONS);
   });
 
-  it('undoes and redoes the newest migration over existing rows, keeping an owner for every account and unit', async () => {
-    const newest = MIGRATIONS.at(-1)!;
+  it('undoes and redoes the batch-lock migration, and with it gone the function is gone', async () => {
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await applied()).toEqual(MIGRATIONS.slice(0, -1).map((migration) => new migration().name));
+    expect(await functions()).toEqual(ORGANIZATION_FUNCTIONS);
+    const redone = await dataSource.runMigrations({ transaction: 'each' });
+    expect(redone.map((migration) => migration.name)).toEqual([new (MIGRATIONS.at(-1)!)().name]);
+    expect(await functions()).toEqual(ALL_FUNCTIONS);
+  });
+
+  it('undoes and redoes the organisations migration over existing rows, keeping an owner for every account and unit', async () => {
+    const organizationsIndex = MIGRATIONS.findIndex((migration) =>
+      new migration().name.startsWith('OrganizationsAndAccess'),
+    );
     const federation = randomUUID();
     const coop = randomUUID();
     const accountId = randomUUID();
@@ -137,8 +149,8 @@ describe('migrations', () => {
       );
     });
 
-    await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await applied()).toEqual(MIGRATIONS.slice(0, -1).map((migration) => new migration().name));
+    while ((await applied()).length > organizationsIndex) await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await applied()).toEqual(MIGRATIONS.slice(0, organizationsIndex).map((migration) => new migration().name));
     expect(await tables()).toEqual(LEDGER_TABLES);
     expect(await functions()).toEqual(LEDGER_FUNCTIONS);
     expect(await columns('account')).toContain('holder');
@@ -157,7 +169,9 @@ describe('migrations', () => {
     ).rejects.toThrow(/identity is immutable/);
 
     const redone = await dataSource.runMigrations({ transaction: 'each' });
-    expect(redone.map((migration) => migration.name)).toEqual([new newest().name]);
+    expect(redone.map((migration) => migration.name)).toEqual(
+      MIGRATIONS.slice(organizationsIndex).map((migration) => new migration().name),
+    );
     expect(await tables()).toEqual(ALL_TABLES);
     expect(await functions()).toEqual(ALL_FUNCTIONS);
     expect(await columns('account')).toContain('holder_id');
