@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { Coalescer } from '../database/coalescer.js';
 import { runInTransaction } from '../database/run-in-transaction.js';
 import { conflict, DomainError, unauthenticated, validationFailed } from '../errors/domain-error.js';
 import { AccessTokenSigner, hashSecret, newSecret, secretMatches } from './auth-secrets.js';
@@ -40,13 +41,25 @@ const THROTTLE_WINDOW_SECONDS = 15 * 60;
  */
 @Injectable()
 export class AuthService {
+  private readonly sessionLookups: Coalescer<
+    { sessionId: string; personId: string },
+    { organizationId: string; roles: string[] }[] | null
+  >;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrganizationsRepository) private readonly repository: OrganizationsRepository,
     @Inject(PasswordHasher) private readonly passwords: PasswordHasher,
     @Inject(AccessTokenSigner) private readonly signer: AccessTokenSigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    // Every authenticated request checks that its session is still live (so that logout is immediate);
+    // concurrent checks share one query.
+    this.sessionLookups = new Coalescer(async (sessions) => {
+      const live = await this.repository.loadSessionRoles(this.dataSource.manager, sessions);
+      return sessions.map((session) => live.get(session.sessionId) ?? null);
+    }, config.coalescing);
+  }
 
   async register(input: { email: string; name: string; password: string }): Promise<AuthSession> {
     const email = this.checkedEmail(input.email);
@@ -145,11 +158,7 @@ export class AuthService {
   async authenticate(bearer: string): Promise<Principal> {
     if (bearer.startsWith('cwl_')) return this.authenticateApiToken(bearer);
     const claims = await this.signer.verify(bearer);
-    const memberships = await this.repository.loadSessionRoles(
-      this.dataSource.manager,
-      claims.sessionId,
-      claims.personId,
-    );
+    const memberships = await this.sessionLookups.submit(claims);
     if (memberships === null) throw unauthenticated('SESSION_REVOKED', 'The session has ended: log in again');
     return {
       kind: 'PERSON',

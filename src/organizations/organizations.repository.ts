@@ -179,23 +179,31 @@ export class OrganizationsRepository {
   }
 
   /** A live session's person with the roles of every active membership, or null. */
+  /**
+   * For each live session (not revoked, not expired, of an active person), the person's active memberships
+   * and their roles, in one query for many sessions; a session that is not live is absent from the map.
+   */
   async loadSessionRoles(
     manager: EntityManager,
-    sessionId: string,
-    personId: string,
-  ): Promise<{ organizationId: string; roles: string[] }[] | null> {
+    sessions: readonly { sessionId: string; personId: string }[],
+  ): Promise<Map<string, { organizationId: string; roles: string[] }[]>> {
     const rows: Row[] = await manager.query(
-      `SELECT coalesce((
+      `SELECT s.id AS session_id, coalesce((
          SELECT json_agg(json_build_object('organizationId', m.organization_id,
                   'roles', (SELECT coalesce(array_agg(r.role), '{}') FROM membership_role r WHERE r.membership_id = m.id)))
          FROM membership m WHERE m.person_id = p.id AND m.status = 'ACTIVE'), '[]') AS memberships
-       FROM auth_session s JOIN person p ON p.id = s.person_id
-       WHERE s.id = $1 AND s.person_id = $2 AND s.revoked_at IS NULL AND s.expires_at > clock_timestamp()
-         AND p.status = 'ACTIVE'`,
-      [sessionId, personId],
+       FROM unnest($1::uuid[], $2::uuid[]) AS asked(session_id, person_id)
+       JOIN auth_session s ON s.id = asked.session_id AND s.person_id = asked.person_id
+       JOIN person p ON p.id = s.person_id
+       WHERE s.revoked_at IS NULL AND s.expires_at > clock_timestamp() AND p.status = 'ACTIVE'`,
+      [sessions.map((session) => session.sessionId), sessions.map((session) => session.personId)],
     );
-    const row = rows[0];
-    return row === undefined ? null : (row['memberships'] as { organizationId: string; roles: string[] }[]);
+    return new Map(
+      rows.map((row) => [
+        String(row['session_id']),
+        row['memberships'] as { organizationId: string; roles: string[] }[],
+      ]),
+    );
   }
 
   // API tokens

@@ -351,6 +351,25 @@ describe('authentication, sessions and API tokens', () => {
     expect((await me(app, kept.accessToken)).errors).toBeUndefined();
   });
 
+  it('concurrent requests check their sessions together, and each gets the answer for its own session', async () => {
+    // Session checks of concurrent requests share one query: a revoked session among live ones is refused
+    // alone, and every live one is answered as its own person.
+    const email = uniqueEmail('crowd');
+    const live = [await register(app, email), await login(app, email), await register(app, uniqueEmail('crowd'))];
+    const ended = await login(app, email);
+    await app.ok(LOGOUT, {}, { token: ended.accessToken });
+    const tokens = Array.from({ length: 40 }, (_, index) =>
+      index % 4 === 3 ? ended.accessToken : (live[index % 4] as { accessToken: string }).accessToken,
+    );
+    const replies = await Promise.all(tokens.map((token) => me(app, token)));
+    replies.forEach((reply, index) => {
+      if (index % 4 === 3) expectError(reply, 'UNAUTHENTICATED', 'SESSION_REVOKED');
+      else expect(reply.errors).toBeUndefined();
+    });
+    const ids = replies.map((reply) => reply.data?.me?.person?.id as string | undefined);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+  });
   it('changePassword checks the current password, refuses a weak one, and ends the other sessions only', async () => {
     const email = uniqueEmail('changer');
     const newPassword = 'a much better passphrase 2024';
