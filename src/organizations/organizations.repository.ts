@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared, type PreparedStatement } from '../database/prepared-statement.js';
 import { bigintFromColumn } from '../money/minor-units.js';
 import type {
   ApiTokenRecord,
@@ -26,6 +27,18 @@ const MEMBERSHIP_SELECT = `
                   '{}') AS roles
   FROM membership m`;
 
+/** Run by every authenticated request: prepared, so that it is planned once per connection. */
+const LIVE_SESSION_ROLES: PreparedStatement = {
+  name: 'live_session_roles',
+  text: `SELECT s.id AS session_id, coalesce((
+           SELECT json_agg(json_build_object('organizationId', m.organization_id,
+                    'roles', (SELECT coalesce(array_agg(r.role), '{}') FROM membership_role r WHERE r.membership_id = m.id)))
+           FROM membership m WHERE m.person_id = p.id AND m.status = 'ACTIVE'), '[]') AS memberships
+         FROM unnest($1::uuid[], $2::uuid[]) AS asked(session_id, person_id)
+         JOIN auth_session s ON s.id = asked.session_id AND s.person_id = asked.person_id
+         JOIN person p ON p.id = s.person_id
+         WHERE s.revoked_at IS NULL AND s.expires_at > clock_timestamp() AND p.status = 'ACTIVE'`,
+};
 const ORGANIZATION_COLUMNS = 'id, kind, name, slug, description, balance_visibility, created_at';
 const PERSON_COLUMNS = 'id, name, email, status, created_at';
 const INVITATION_COLUMNS =
@@ -187,17 +200,10 @@ export class OrganizationsRepository {
     manager: EntityManager,
     sessions: readonly { sessionId: string; personId: string }[],
   ): Promise<Map<string, { organizationId: string; roles: string[] }[]>> {
-    const rows: Row[] = await manager.query(
-      `SELECT s.id AS session_id, coalesce((
-         SELECT json_agg(json_build_object('organizationId', m.organization_id,
-                  'roles', (SELECT coalesce(array_agg(r.role), '{}') FROM membership_role r WHERE r.membership_id = m.id)))
-         FROM membership m WHERE m.person_id = p.id AND m.status = 'ACTIVE'), '[]') AS memberships
-       FROM unnest($1::uuid[], $2::uuid[]) AS asked(session_id, person_id)
-       JOIN auth_session s ON s.id = asked.session_id AND s.person_id = asked.person_id
-       JOIN person p ON p.id = s.person_id
-       WHERE s.revoked_at IS NULL AND s.expires_at > clock_timestamp() AND p.status = 'ACTIVE'`,
-      [sessions.map((session) => session.sessionId), sessions.map((session) => session.personId)],
-    );
+    const rows = await queryPrepared(manager, LIVE_SESSION_ROLES, [
+      sessions.map((session) => session.sessionId),
+      sessions.map((session) => session.personId),
+    ]);
     return new Map(
       rows.map((row) => [
         String(row['session_id']),
