@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared, type PreparedStatement } from '../database/prepared-statement.js';
 import { bigintFromColumn } from '../money/minor-units.js';
 import type {
   AccountChangeKind,
@@ -22,6 +23,12 @@ import {
 } from './rules/ledger-model.js';
 
 type Row = Record<string, unknown>;
+
+/** Run by every batch: prepared, so that it is planned once per connection. */
+const LOCK_LEDGER_BATCH: PreparedStatement = {
+  name: 'lock_ledger_batch',
+  text: 'SELECT lock_ledger_batch($1::uuid[], $2::text[], $3::uuid[], $4::uuid[]) AS batch',
+};
 
 /** What a batch reads once its accounts are locked. */
 export interface LockedBatch {
@@ -225,7 +232,7 @@ export class LedgerRepository {
   }
 
   /**
-   * The batch's read step, one round trip (migrations/1764000000000-LedgerBatchLock.ts): locks the accounts
+   * The batch's read step, one round trip (migrations/1764000000000-LedgerWritePath.ts): locks the accounts
    * in id order, so that concurrent batches never deadlock, and then reads their positions, which of the
    * units exist, the outcomes already decided for the batch's ids, who resolved the referenced transactions
    * by now, and the database's clock (one clock for every process).
@@ -239,10 +246,12 @@ export class LedgerRepository {
       referencedIds: readonly string[];
     },
   ): Promise<LockedBatch> {
-    const rows: Row[] = await manager.query(
-      `SELECT lock_ledger_batch($1::uuid[], $2::text[], $3::uuid[], $4::uuid[]) AS batch`,
-      [keys.accountIds, keys.unitCodes, keys.transactionIds, keys.referencedIds],
-    );
+    const rows = await queryPrepared(manager, LOCK_LEDGER_BATCH, [
+      keys.accountIds,
+      keys.unitCodes,
+      keys.transactionIds,
+      keys.referencedIds,
+    ]);
     const batch = rows[0]?.['batch'] as {
       now: string;
       accounts: Row[];

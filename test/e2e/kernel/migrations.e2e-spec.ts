@@ -112,7 +112,7 @@ describe('migrations', () => {
     expect(await functions()).toEqual(ALL_FUNCTIONS);
   });
 
-  it('undoes and redoes the batch-lock migration, and with it gone the function is gone', async () => {
+  it('undoes and redoes the write-path migration: lock_ledger_batch goes and comes back', async () => {
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await applied()).toEqual(MIGRATIONS.slice(0, -1).map((migration) => new migration().name));
     expect(await functions()).toEqual(ORGANIZATION_FUNCTIONS);

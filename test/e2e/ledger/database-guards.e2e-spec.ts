@@ -115,6 +115,83 @@ describe('database guards', () => {
       );
     });
 
+    it('refuses a gap in the entry indexes, even with the right count and balanced', async () => {
+      const id = randomUUID();
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            await insertHeader(manager, id);
+            await manager.query(
+              `${ENTRY_INSERT} VALUES
+                 ($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now()),
+                 ($1, 2, $3, 'CWC', 'CREDIT', 100, false, 100, 100, 9000, now(), now())`,
+              [id, alice, bob],
+            );
+          }),
+        /incomplete, unbalanced or mixed entries/,
+      );
+    });
+
+    it('refuses pending entries on a transfer, and a hold with one entry not pending', async () => {
+      for (const [operation, pending] of [
+        ['TRANSFER', ['true', 'true']],
+        ['HOLD', ['true', 'false']],
+      ] as const) {
+        const id = randomUUID();
+        await expectRefused(
+          () =>
+            app.dataSource.transaction(async (manager) => {
+              await insertHeader(manager, id, { operation });
+              await manager.query(
+                `${ENTRY_INSERT} VALUES
+                   ($1, 0, $2, 'CWC', 'DEBIT', 100, ${pending[0]}, 100, 0, 9000, now(), now()),
+                   ($1, 1, $3, 'CWC', 'CREDIT', 100, ${pending[1]}, 100, 0, 9000, now(), now())`,
+                [id, alice, bob],
+              );
+            }),
+          /incomplete, unbalanced or mixed entries/,
+        );
+      }
+    });
+
+    it('refuses entries in a unit other than their transaction, even on accounts of that unit', async () => {
+      await createUnit(app, 'HOUR', 'HOURS', 0);
+      const [giver, taker] = [
+        await openAccount(app, { unitCode: 'HOUR' }),
+        await openAccount(app, { unitCode: 'HOUR' }),
+      ];
+      const id = randomUUID();
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            await insertHeader(manager, id); // a CWC transaction
+            await manager.query(
+              `${ENTRY_INSERT} VALUES
+                 ($1, 0, $2, 'HOUR', 'DEBIT', 5, false, 100, -5, 9000, now(), now()),
+                 ($1, 1, $3, 'HOUR', 'CREDIT', 5, false, 100, 5, 9000, now(), now())`,
+              [id, giver, taker],
+            );
+          }),
+        /incomplete, unbalanced or mixed entries/,
+      );
+    });
+
+    it('checks every transaction of a many-transaction statement: one broken among good ones fails it all', async () => {
+      const ids = Array.from({ length: 30 }, () => randomUUID());
+      await expectRefused(
+        () =>
+          app.dataSource.transaction(async (manager) => {
+            for (const id of ids) await insertHeader(manager, id);
+            const rows = ids.flatMap((id, n) => [
+              `('${id}', 0, '${alice}', 'CWC', 'DEBIT', ${n === 17 ? 101 : 100}, false, ${1000 + n}, 0, 9000, now(), now())`,
+              `('${id}', 1, '${bob}', 'CWC', 'CREDIT', 100, false, ${1000 + n}, 0, 9000, now(), now())`,
+            ]);
+            await manager.query(`${ENTRY_INSERT} VALUES ${rows.join(', ')}`);
+          }),
+        new RegExp(`transaction ${ids[17]} has incomplete`),
+      );
+    });
+
     it('refuses to commit a transaction with no entries', async () => {
       const id = randomUUID();
       let headerWritten = false;
