@@ -210,3 +210,39 @@ async function embeddedBinDir(): Promise<string | null> {
     return null;
   }
 }
+
+/**
+ * With BENCH_PG_STATEMENTS=1, on a server that loads pg_stat_statements (shared_preload_libraries): forgets
+ * the statistics before a phase, so that the statements listed after it are the phase's own. False when the
+ * extension is not available.
+ */
+export async function resetStatementStatistics(url: string): Promise<boolean> {
+  try {
+    await withClient(url, async (client) => {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await client.query('SELECT pg_stat_statements_reset()');
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The statements that took the most time in this database since the last reset: execution and planning. */
+export async function statementStatistics(url: string, limit: number): Promise<string[]> {
+  return withClient(url, async (client) => {
+    const rows = await client.query<{ calls: string; exec: number; plan: number; rows: string; query: string }>(
+      `SELECT s.calls, s.total_exec_time AS exec, s.total_plan_time AS plan, s.rows,
+              left(regexp_replace(s.query, '\\s+', ' ', 'g'), 90) AS query
+       FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+       WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat_statements%'
+       ORDER BY s.total_exec_time + s.total_plan_time DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.rows.map(
+      (row) =>
+        `${row.calls.padStart(7)} calls  exec ${(row.exec / Number(row.calls)).toFixed(3).padStart(8)} ms  ` +
+        `plan ${(row.plan / Number(row.calls)).toFixed(3).padStart(7)} ms  ${row.query}`,
+    );
+  });
+}

@@ -17,7 +17,16 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDataSource } from '../src/database/data-source.js';
 import { findInvariantViolations } from '../src/ledger/ledger-invariants.js';
-import { REPO_ROOT, describeServer, openDatabase, settle, withClient, type BenchDatabase } from './database.js';
+import {
+  REPO_ROOT,
+  describeServer,
+  openDatabase,
+  resetStatementStatistics,
+  settle,
+  statementStatistics,
+  withClient,
+  type BenchDatabase,
+} from './database.js';
 import { GraphQLClient, prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
   classifyMany,
@@ -405,6 +414,8 @@ class Phases {
   ): Promise<PhaseReport> {
     await this.quiet();
     await settle(this.database.url);
+    const statements =
+      process.env['BENCH_PG_STATEMENTS'] === '1' && (await resetStatementStatistics(this.database.url));
     const before = await this.mark();
     log(
       `${name}: ${load.connections} clients, ${load.amount === undefined ? `${load.seconds} s` : `${load.amount} calls`}`,
@@ -427,6 +438,7 @@ class Phases {
         `${report.refused} refused, ${report.meanBatchSize?.toFixed(1) ?? '–'} transfers per DB transaction`,
     );
     if (report.refused > 0) log(`  refusals: ${JSON.stringify(report.refusals)}`);
+    if (statements) for (const line of await statementStatistics(this.database.url, 8)) log(`  ${line}`);
     return report;
   }
 
