@@ -30,6 +30,45 @@ const LOCK_LEDGER_BATCH: PreparedStatement = {
   text: 'SELECT lock_ledger_batch($1::uuid[], $2::text[], $3::uuid[], $4::uuid[]) AS batch',
 };
 
+/** Everything a batch decided, in one statement; prepared, as every batch runs it. */
+const WRITE_LEDGER_BATCH: PreparedStatement = {
+  name: 'write_ledger_batch',
+  text: `WITH outcome AS (
+      INSERT INTO transaction_outcome (id, content_hash, refusal)
+      SELECT o.id, decode(o.hash, 'hex'), o.refusal
+      FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS o(id, hash, refusal)
+    ), tx AS (
+      INSERT INTO ledger_transaction (id, unit_code, operation, kind, memo, metadata, references_id, entry_count,
+                                      expires_at, effective_at, recorded_at)
+      SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[],
+                           $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
+      RETURNING id, sequence
+    ), new_entry AS (
+      INSERT INTO entry (transaction_id, index, account_id, unit_code, side, amount, pending, account_version,
+                         balance_after, sequence, effective_at, recorded_at)
+      SELECT e.transaction_id, e.index, e.account_id, e.unit_code, e.side, e.amount, e.pending, e.account_version,
+             e.balance_after, tx.sequence, e.effective_at, e.recorded_at
+      FROM unnest($15::uuid[], $16::smallint[], $17::uuid[], $18::text[], $19::text[], $20::bigint[], $21::bool[],
+                  $22::bigint[], $23::bigint[], $24::timestamptz[], $25::timestamptz[])
+           AS e(transaction_id, index, account_id, unit_code, side, amount, pending, account_version, balance_after,
+                effective_at, recorded_at)
+      JOIN tx ON tx.id = e.transaction_id
+    ), moved AS (
+      UPDATE account a
+      SET debits_posted = m.debits_posted, credits_posted = m.credits_posted, debits_pending = m.debits_pending,
+          credits_pending = m.credits_pending, version = m.version
+      FROM unnest($26::uuid[], $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[], $31::bigint[])
+           AS m(id, debits_posted, credits_posted, debits_pending, credits_pending, version)
+      WHERE a.id = m.id
+    ), opened AS (
+      INSERT INTO open_hold (transaction_id, expires_at)
+      SELECT * FROM unnest($32::uuid[], $33::timestamptz[])
+    ), closed AS (
+      DELETE FROM open_hold WHERE transaction_id = ANY($34::uuid[])
+    )
+    SELECT id, sequence FROM tx`,
+};
+
 /** What a batch reads once its accounts are locked. */
 export interface LockedBatch {
   readonly now: Date;
@@ -283,78 +322,42 @@ export class LedgerRepository {
     const opened = plan.holdsOpened.filter((hold) => !closed.has(hold.transactionId));
     const openedIds = new Set(plan.holdsOpened.map((hold) => hold.transactionId));
     const closedStored = plan.holdsClosed.filter((id) => !openedIds.has(id));
-    const written: Row[] = await manager.query(
-      `WITH outcome AS (
-         INSERT INTO transaction_outcome (id, content_hash, refusal)
-         SELECT o.id, decode(o.hash, 'hex'), o.refusal
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS o(id, hash, refusal)
-       ), tx AS (
-         INSERT INTO ledger_transaction (id, unit_code, operation, kind, memo, metadata, references_id, entry_count,
-                                         expires_at, effective_at, recorded_at)
-         SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[],
-                              $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
-         RETURNING id, sequence
-       ), new_entry AS (
-         INSERT INTO entry (transaction_id, index, account_id, unit_code, side, amount, pending, account_version,
-                            balance_after, sequence, effective_at, recorded_at)
-         SELECT e.transaction_id, e.index, e.account_id, e.unit_code, e.side, e.amount, e.pending, e.account_version,
-                e.balance_after, tx.sequence, e.effective_at, e.recorded_at
-         FROM unnest($15::uuid[], $16::smallint[], $17::uuid[], $18::text[], $19::text[], $20::bigint[], $21::bool[],
-                     $22::bigint[], $23::bigint[], $24::timestamptz[], $25::timestamptz[])
-              AS e(transaction_id, index, account_id, unit_code, side, amount, pending, account_version, balance_after,
-                   effective_at, recorded_at)
-         JOIN tx ON tx.id = e.transaction_id
-       ), moved AS (
-         UPDATE account a
-         SET debits_posted = m.debits_posted, credits_posted = m.credits_posted, debits_pending = m.debits_pending,
-             credits_pending = m.credits_pending, version = m.version
-         FROM unnest($26::uuid[], $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[], $31::bigint[])
-              AS m(id, debits_posted, credits_posted, debits_pending, credits_pending, version)
-         WHERE a.id = m.id
-       ), opened AS (
-         INSERT INTO open_hold (transaction_id, expires_at)
-         SELECT * FROM unnest($32::uuid[], $33::timestamptz[])
-       ), closed AS (
-         DELETE FROM open_hold WHERE transaction_id = ANY($34::uuid[])
-       )
-       SELECT id, sequence FROM tx`,
-      [
-        plan.outcomes.map((outcome) => outcome.id),
-        plan.outcomes.map((outcome) => outcome.contentHash),
-        plan.outcomes.map((outcome) => (outcome.refusal === null ? null : JSON.stringify(outcome.refusal))),
-        transactions.map((t) => t.id),
-        transactions.map((t) => t.unitCode),
-        transactions.map((t) => t.operation),
-        transactions.map((t) => t.kind),
-        transactions.map((t) => t.memo),
-        transactions.map((t) => JSON.stringify(t.metadata)),
-        transactions.map((t) => t.referencesId),
-        transactions.map((t) => t.entries.length),
-        transactions.map((t) => t.expiresAt),
-        transactions.map((t) => t.effectiveAt),
-        transactions.map((t) => t.recordedAt),
-        entries.map(({ transaction }) => transaction.id),
-        entries.map(({ entry }) => entry.index),
-        entries.map(({ entry }) => entry.accountId),
-        entries.map(({ transaction }) => transaction.unitCode),
-        entries.map(({ entry }) => entry.side),
-        entries.map(({ entry }) => entry.amount.toString()),
-        entries.map(({ entry }) => entry.pending),
-        entries.map(({ entry }) => entry.accountVersion.toString()),
-        entries.map(({ entry }) => entry.balanceAfter.toString()),
-        entries.map(({ transaction }) => transaction.effectiveAt),
-        entries.map(({ transaction }) => transaction.recordedAt),
-        plan.accounts.map((a) => a.id),
-        plan.accounts.map((a) => a.debitsPosted.toString()),
-        plan.accounts.map((a) => a.creditsPosted.toString()),
-        plan.accounts.map((a) => a.debitsPending.toString()),
-        plan.accounts.map((a) => a.creditsPending.toString()),
-        plan.accounts.map((a) => a.version.toString()),
-        opened.map((hold) => hold.transactionId),
-        opened.map((hold) => hold.expiresAt),
-        closedStored,
-      ],
-    );
+    const written = await queryPrepared(manager, WRITE_LEDGER_BATCH, [
+      plan.outcomes.map((outcome) => outcome.id),
+      plan.outcomes.map((outcome) => outcome.contentHash),
+      plan.outcomes.map((outcome) => (outcome.refusal === null ? null : JSON.stringify(outcome.refusal))),
+      transactions.map((t) => t.id),
+      transactions.map((t) => t.unitCode),
+      transactions.map((t) => t.operation),
+      transactions.map((t) => t.kind),
+      transactions.map((t) => t.memo),
+      transactions.map((t) => JSON.stringify(t.metadata)),
+      transactions.map((t) => t.referencesId),
+      transactions.map((t) => t.entries.length),
+      transactions.map((t) => t.expiresAt),
+      transactions.map((t) => t.effectiveAt),
+      transactions.map((t) => t.recordedAt),
+      entries.map(({ transaction }) => transaction.id),
+      entries.map(({ entry }) => entry.index),
+      entries.map(({ entry }) => entry.accountId),
+      entries.map(({ transaction }) => transaction.unitCode),
+      entries.map(({ entry }) => entry.side),
+      entries.map(({ entry }) => entry.amount.toString()),
+      entries.map(({ entry }) => entry.pending),
+      entries.map(({ entry }) => entry.accountVersion.toString()),
+      entries.map(({ entry }) => entry.balanceAfter.toString()),
+      entries.map(({ transaction }) => transaction.effectiveAt),
+      entries.map(({ transaction }) => transaction.recordedAt),
+      plan.accounts.map((a) => a.id),
+      plan.accounts.map((a) => a.debitsPosted.toString()),
+      plan.accounts.map((a) => a.creditsPosted.toString()),
+      plan.accounts.map((a) => a.debitsPending.toString()),
+      plan.accounts.map((a) => a.creditsPending.toString()),
+      plan.accounts.map((a) => a.version.toString()),
+      opened.map((hold) => hold.transactionId),
+      opened.map((hold) => hold.expiresAt),
+      closedStored,
+    ]);
     return new Map(written.map((row) => [text(row['id']), bigintFromColumn(row['sequence'])]));
   }
 
