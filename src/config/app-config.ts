@@ -86,7 +86,7 @@ export function loadConfig(env: Env): AppConfig {
     coalescing: {
       windowMs: readInteger(env, 'COALESCE_WINDOW_MS', 2, 0, 1000, problems),
       maxBatch: readInteger(env, 'COALESCE_MAX_BATCH', 500, 1, 1000, problems),
-      maxInFlight: readInteger(env, 'COALESCE_MAX_IN_FLIGHT', 4, 1, 100, problems),
+      maxInFlight: readInteger(env, 'COALESCE_MAX_IN_FLIGHT', 2, 1, 100, problems),
     },
     auth: {
       jwtSecret: readJwtSecret(env, problems),

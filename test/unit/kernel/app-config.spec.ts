@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       graphqlIntrospection: true,
       demoData: true,
       holdExpiryIntervalMs: 1000,
-      coalescing: { windowMs: 2, maxBatch: 500, maxInFlight: 4 },
+      coalescing: { windowMs: 2, maxBatch: 500, maxInFlight: 2 },
       auth: {
         jwtSecret: undefined,
         accessTokenTtlSeconds: 900,
