@@ -63,6 +63,27 @@ describe('database guards', () => {
   const ENTRY_INSERT = `INSERT INTO entry (transaction_id, index, account_id, unit_code, side, amount, pending, account_version,
                                            balance_after, sequence, effective_at, recorded_at)`;
 
+  /**
+   * Writes a transaction's header and then its entries by hand (value rows for ENTRY_INSERT in which $1 is
+   * the transaction's id and $2, $3, … the accounts), which PostgreSQL must refuse with `message`.
+   */
+  async function expectEntriesRefused(
+    header: { entryCount?: number; operation?: string },
+    entryRows: readonly string[],
+    accounts: readonly string[],
+    message: RegExp,
+  ): Promise<void> {
+    const id = randomUUID();
+    await expectRefused(
+      () =>
+        app.dataSource.transaction(async (manager) => {
+          await insertHeader(manager, id, header);
+          await manager.query(`${ENTRY_INSERT} VALUES ${entryRows.join(', ')}`, [id, ...accounts]);
+        }),
+      message,
+    );
+  }
+
   describe('append-only history', () => {
     it.each([
       ['UPDATE entry', () => `UPDATE entry SET amount = amount + 1 WHERE transaction_id = '${posted}'`],
@@ -82,52 +103,37 @@ describe('database guards', () => {
 
   describe('balanced and complete transactions', () => {
     it('refuses an unbalanced transaction inserted by hand (100 debit, 90 credit)', async () => {
-      const id = randomUUID();
-      await expectRefused(
-        () =>
-          app.dataSource.transaction(async (manager) => {
-            await insertHeader(manager, id);
-            await manager.query(
-              `${ENTRY_INSERT} VALUES
-                 ($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now()),
-                 ($1, 1, $3, 'CWC', 'CREDIT', 90, false, 100, 90, 9000, now(), now())`,
-              [id, alice, bob],
-            );
-          }),
+      await expectEntriesRefused(
+        {},
+        [
+          `($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now())`,
+          `($1, 1, $3, 'CWC', 'CREDIT', 90, false, 100, 90, 9000, now(), now())`,
+        ],
+        [alice, bob],
         /unbalanced/,
       );
     });
 
     it('refuses entries that do not match the entry count, even when balanced', async () => {
-      const id = randomUUID();
-      await expectRefused(
-        () =>
-          app.dataSource.transaction(async (manager) => {
-            await insertHeader(manager, id, { entryCount: 3 });
-            await manager.query(
-              `${ENTRY_INSERT} VALUES
-                 ($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now()),
-                 ($1, 1, $3, 'CWC', 'CREDIT', 100, false, 100, 100, 9000, now(), now())`,
-              [id, alice, bob],
-            );
-          }),
+      await expectEntriesRefused(
+        { entryCount: 3 },
+        [
+          `($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now())`,
+          `($1, 1, $3, 'CWC', 'CREDIT', 100, false, 100, 100, 9000, now(), now())`,
+        ],
+        [alice, bob],
         /incomplete, unbalanced or mixed entries/,
       );
     });
 
     it('refuses a gap in the entry indexes, even with the right count and balanced', async () => {
-      const id = randomUUID();
-      await expectRefused(
-        () =>
-          app.dataSource.transaction(async (manager) => {
-            await insertHeader(manager, id);
-            await manager.query(
-              `${ENTRY_INSERT} VALUES
-                 ($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now()),
-                 ($1, 2, $3, 'CWC', 'CREDIT', 100, false, 100, 100, 9000, now(), now())`,
-              [id, alice, bob],
-            );
-          }),
+      await expectEntriesRefused(
+        {},
+        [
+          `($1, 0, $2, 'CWC', 'DEBIT', 100, false, 100, -100, 9000, now(), now())`,
+          `($1, 2, $3, 'CWC', 'CREDIT', 100, false, 100, 100, 9000, now(), now())`,
+        ],
+        [alice, bob],
         /incomplete, unbalanced or mixed entries/,
       );
     });
@@ -137,18 +143,13 @@ describe('database guards', () => {
         ['TRANSFER', ['true', 'true']],
         ['HOLD', ['true', 'false']],
       ] as const) {
-        const id = randomUUID();
-        await expectRefused(
-          () =>
-            app.dataSource.transaction(async (manager) => {
-              await insertHeader(manager, id, { operation });
-              await manager.query(
-                `${ENTRY_INSERT} VALUES
-                   ($1, 0, $2, 'CWC', 'DEBIT', 100, ${pending[0]}, 100, 0, 9000, now(), now()),
-                   ($1, 1, $3, 'CWC', 'CREDIT', 100, ${pending[1]}, 100, 0, 9000, now(), now())`,
-                [id, alice, bob],
-              );
-            }),
+        await expectEntriesRefused(
+          { operation },
+          [
+            `($1, 0, $2, 'CWC', 'DEBIT', 100, ${pending[0]}, 100, 0, 9000, now(), now())`,
+            `($1, 1, $3, 'CWC', 'CREDIT', 100, ${pending[1]}, 100, 0, 9000, now(), now())`,
+          ],
+          [alice, bob],
           /incomplete, unbalanced or mixed entries/,
         );
       }
@@ -160,18 +161,13 @@ describe('database guards', () => {
         await openAccount(app, { unitCode: 'HOUR' }),
         await openAccount(app, { unitCode: 'HOUR' }),
       ];
-      const id = randomUUID();
-      await expectRefused(
-        () =>
-          app.dataSource.transaction(async (manager) => {
-            await insertHeader(manager, id); // a CWC transaction
-            await manager.query(
-              `${ENTRY_INSERT} VALUES
-                 ($1, 0, $2, 'HOUR', 'DEBIT', 5, false, 100, -5, 9000, now(), now()),
-                 ($1, 1, $3, 'HOUR', 'CREDIT', 5, false, 100, 5, 9000, now(), now())`,
-              [id, giver, taker],
-            );
-          }),
+      await expectEntriesRefused(
+        {},
+        [
+          `($1, 0, $2, 'HOUR', 'DEBIT', 5, false, 100, -5, 9000, now(), now())`,
+          `($1, 1, $3, 'HOUR', 'CREDIT', 5, false, 100, 5, 9000, now(), now())`,
+        ],
+        [giver, taker],
         /incomplete, unbalanced or mixed entries/,
       );
     });
@@ -210,18 +206,13 @@ describe('database guards', () => {
     it('refuses an entry whose account is in another unit (entry_account_unit_fk)', async () => {
       await createUnit(app, 'HOUR', 'HOURS', 0);
       const hours = await openAccount(app, { unitCode: 'HOUR' });
-      const id = randomUUID();
-      await expectRefused(
-        () =>
-          app.dataSource.transaction(async (manager) => {
-            await insertHeader(manager, id);
-            await manager.query(
-              `${ENTRY_INSERT} VALUES
-                 ($1, 0, $2, 'CWC', 'DEBIT', 5, false, 100, -5, 9000, now(), now()),
-                 ($1, 1, $3, 'CWC', 'CREDIT', 5, false, 100, 5, 9000, now(), now())`,
-              [id, alice, hours],
-            );
-          }),
+      await expectEntriesRefused(
+        {},
+        [
+          `($1, 0, $2, 'CWC', 'DEBIT', 5, false, 100, -5, 9000, now(), now())`,
+          `($1, 1, $3, 'CWC', 'CREDIT', 5, false, 100, 5, 9000, now(), now())`,
+        ],
+        [alice, hours],
         /entry_account_unit_fk/,
       );
     });
