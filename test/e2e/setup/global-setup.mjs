@@ -1,5 +1,5 @@
 // Once per e2e run: the PostgreSQL server the tests use. DATABASE_URL's when set; otherwise an embedded
-// server in a temporary folder, deleted at teardown. (Plain JavaScript: Jest loads this file with Node's own
+// server in a temporary folder, deleted with the folder at teardown. (Plain JavaScript: Jest loads this file with Node's own
 // resolver. The migrated template database is made by the first test file that needs it: test-database.ts.)
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -45,6 +45,7 @@ export default async function globalSetup() {
     await server.initialise();
     await server.start();
     globalThis.embeddedTestServer = server;
+    globalThis.embeddedTestFolder = folder;
     url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   }
   process.env.TEST_ADMIN_DATABASE_URL = url;
