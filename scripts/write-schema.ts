@@ -8,11 +8,14 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { LEDGER_RESOLVERS } from '../src/ledger/ledger.module.js';
 import { ORGANIZATIONS_RESOLVERS } from '../src/organizations/organizations.module.js';
+import { SCHEMA_BUILD_OPTIONS } from '../src/graphql/graphql-options.js';
 import { printSortedSchema } from '../src/graphql/print-schema.js';
 
 const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
 await app.init();
-const schema = await app.get(GraphQLSchemaFactory).create([...LEDGER_RESOLVERS, ...ORGANIZATIONS_RESOLVERS]);
+const schema = await app
+  .get(GraphQLSchemaFactory)
+  .create([...LEDGER_RESOLVERS, ...ORGANIZATIONS_RESOLVERS], SCHEMA_BUILD_OPTIONS);
 await writeFile('schema.graphql', printSortedSchema(schema));
 await app.close();
 process.stdout.write('wrote schema.graphql\n');

@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
+import type { BuildSchemaOptions } from '@nestjs/graphql';
 import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import { MercuriusDriver } from '@nestjs/mercurius';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { presentError } from '../errors/error-presenter.js';
+import { DateTimeScalar } from './date-time.scalar.js';
 import { queryLimitRules } from './query-limits.js';
 
 const logger = new Logger('GraphQL');
@@ -14,8 +16,11 @@ const logger = new Logger('GraphQL');
  */
 export const MAX_DOCUMENT_TOKENS = 10_000;
 
+/** How the code-first schema is built, here and by scripts/write-schema.ts: dates are the strict DateTime. */
+export const SCHEMA_BUILD_OPTIONS: BuildSchemaOptions = { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] };
+
 /**
- * GraphQL over Mercurius: code-first schema (sorted), the IDE when configured, errors in the API shape,
+ * GraphQL over Mercurius: code-first schema (sorted, with a strict DateTime), the IDE when configured, errors in the API shape,
  * query limits (and introspection when configured) checked in validation, batches of operations allowed.
  */
 export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
@@ -23,6 +28,7 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     driver: MercuriusDriver,
     autoSchemaFile: true,
     sortSchema: true,
+    buildSchemaOptions: SCHEMA_BUILD_OPTIONS,
     path: '/graphql',
     graphiql: config.graphqlIde,
     errorFormatter: formatErrors,

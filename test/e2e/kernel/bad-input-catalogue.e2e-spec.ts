@@ -644,6 +644,26 @@ const CATALOGUE: readonly Case[] = [
       expect: invalid('INVALID_DATE'),
     },
     {
+      name: 'effectiveAt "2024-02-30T00:00:00Z" (no such day: refused, not rolled over into March)',
+      send: () => postTransfer({ effectiveAt: '2024-02-30T00:00:00Z' }),
+      expect: invalid('INVALID_DATE'),
+    },
+    {
+      name: 'effectiveAt "2024-02-01" (a date without a time and offset)',
+      send: () => postTransfer({ effectiveAt: '2024-02-01' }),
+      expect: invalid('INVALID_DATE'),
+    },
+    {
+      name: 'effectiveAt 0 (a number is not a date-time)',
+      send: () => postTransfer({ effectiveAt: 0 }),
+      expect: invalid('INVALID_DATE'),
+    },
+    {
+      name: 'balanceAsOf(at: 20240101) as a literal integer',
+      send: () => gql('query($a: ID!) { balanceAsOf(accountId: $a, at: 20240101) { balance } }', { a: fx.alice }),
+      expect: invalid(),
+    },
+    {
       name: `effectiveAt "${EARLY_DATE}" (before PostgreSQL's first timestamp, 4713 BC)`,
       send: () => postTransfer({ effectiveAt: EARLY_DATE }),
       expect: invalid('INVALID_DATE'),
