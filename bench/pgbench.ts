@@ -150,7 +150,9 @@ function connectionEnv(url: string): NodeJS.ProcessEnv {
   const parsed = new URL(url);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PGHOST: parsed.hostname,
+    // A Unix socket's folder is written percent-encoded in the host (postgres://user@%2Fvar%2Frun%2Fpostgresql/db)
+    // or given as ?host=/var/run/postgresql.
+    PGHOST: parsed.searchParams.get('host') ?? decodeURIComponent(parsed.hostname),
     PGPORT: parsed.port || '5432',
     PGDATABASE: decodeURIComponent(parsed.pathname.slice(1)),
     PGUSER: decodeURIComponent(parsed.username) || process.env['PGUSER'] || 'postgres',
