@@ -77,9 +77,7 @@ export class LedgerService {
             request.type === 'TRANSFER' ? request.entries.map((e) => e.accountId) : [],
           ),
           ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
-        ])
-          .filter(isUuid)
-          .sort(),
+        ]).filter(isUuid),
         unitCodes: unique(requests.flatMap((request) => (request.type === 'TRANSFER' ? [request.unitCode] : []))),
         transactionIds: unique(requests.map((request) => request.id).filter(isUuid)),
         referencedIds,

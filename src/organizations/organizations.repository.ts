@@ -39,6 +39,7 @@ const LIVE_SESSION_ROLES: PreparedStatement = {
          JOIN person p ON p.id = s.person_id
          WHERE s.revoked_at IS NULL AND s.expires_at > clock_timestamp() AND p.status = 'ACTIVE'`,
 };
+
 const ORGANIZATION_COLUMNS = 'id, kind, name, slug, description, balance_visibility, created_at';
 const PERSON_COLUMNS = 'id, name, email, status, created_at';
 const INVITATION_COLUMNS =
@@ -191,7 +192,6 @@ export class OrganizationsRepository {
     return rows.length;
   }
 
-  /** A live session's person with the roles of every active membership, or null. */
   /**
    * For each live session (not revoked, not expired, of an active person), the person's active memberships
    * and their roles, in one query for many sessions; a session that is not live is absent from the map.
