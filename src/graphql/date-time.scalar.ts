@@ -26,7 +26,6 @@ export function parseDateTime(text: string): number {
     number,
   ];
   const milliseconds = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NOT_A_DATE;
   if (hour > 23 || minute > 59 || second > 59) return NOT_A_DATE;
   let offsetMinutes = 0;
   if (match[8] === undefined) {
@@ -35,15 +34,15 @@ export function parseDateTime(text: string): number {
     if (offsetHours > 23 || offsetRest > 59) return NOT_A_DATE;
     offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetRest);
   }
-  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
-  const local = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, milliseconds));
-  local.setUTCFullYear(year);
-  return local.getTime() - offsetMinutes * 60_000;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  // setUTCFullYear reads years 0–99 as they are (Date.UTC would make them 1900–1999); an impossible day
+  // rolls over into the next month, which the comparison below catches.
+  const instant = new Date(0);
+  instant.setUTCFullYear(year, month - 1, day);
+  if (instant.getUTCFullYear() !== year || instant.getUTCMonth() !== month - 1 || instant.getUTCDate() !== day) {
+    return NOT_A_DATE;
+  }
+  instant.setUTCHours(hour, minute, second, milliseconds);
+  return instant.getTime() - offsetMinutes * 60_000;
 }
 
 /** Anything but a string is not a date-time. */
