@@ -54,10 +54,14 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Every authenticated request checks that its session is still live (so that logout is immediate);
-    // concurrent checks share one query.
+    // concurrent checks share one query, each session asked once however many requests carry it.
     this.sessionLookups = new Coalescer(async (sessions) => {
-      const live = await this.repository.loadSessionRoles(this.dataSource.manager, sessions);
-      return sessions.map((session) => live.get(session.sessionId) ?? null);
+      const sessionIds = [...new Set(sessions.map((session) => session.sessionId))];
+      const live = await this.repository.loadLiveSessions(this.dataSource.manager, sessionIds);
+      return sessions.map((session) => {
+        const found = live.get(session.sessionId);
+        return found?.personId === session.personId ? found.memberships : null;
+      });
     }, config.coalescing);
   }
 

@@ -30,14 +30,13 @@ const MEMBERSHIP_SELECT = `
 /** Run by every authenticated request: prepared, so that it is planned once per connection. */
 const LIVE_SESSION_ROLES: PreparedStatement = {
   name: 'live_session_roles',
-  text: `SELECT s.id AS session_id, coalesce((
+  text: `SELECT s.id AS session_id, s.person_id, coalesce((
            SELECT json_agg(json_build_object('organizationId', m.organization_id,
                     'roles', (SELECT coalesce(array_agg(r.role), '{}') FROM membership_role r WHERE r.membership_id = m.id)))
            FROM membership m WHERE m.person_id = p.id AND m.status = 'ACTIVE'), '[]') AS memberships
-         FROM unnest($1::uuid[], $2::uuid[]) AS asked(session_id, person_id)
-         JOIN auth_session s ON s.id = asked.session_id AND s.person_id = asked.person_id
-         JOIN person p ON p.id = s.person_id
-         WHERE s.revoked_at IS NULL AND s.expires_at > clock_timestamp() AND p.status = 'ACTIVE'`,
+         FROM auth_session s JOIN person p ON p.id = s.person_id
+         WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > clock_timestamp()
+           AND p.status = 'ACTIVE'`,
 };
 
 const ORGANIZATION_COLUMNS = 'id, kind, name, slug, description, balance_visibility, created_at';
@@ -193,21 +192,21 @@ export class OrganizationsRepository {
   }
 
   /**
-   * For each live session (not revoked, not expired, of an active person), the person's active memberships
-   * and their roles, in one query for many sessions; a session that is not live is absent from the map.
+   * Each live session (not revoked, not expired, of an active person) among `sessionIds`, with its person and
+   * the person's active memberships and their roles, in one query; a session that is not live is absent.
    */
-  async loadSessionRoles(
+  async loadLiveSessions(
     manager: EntityManager,
-    sessions: readonly { sessionId: string; personId: string }[],
-  ): Promise<Map<string, { organizationId: string; roles: string[] }[]>> {
-    const rows = await queryPrepared(manager, LIVE_SESSION_ROLES, [
-      sessions.map((session) => session.sessionId),
-      sessions.map((session) => session.personId),
-    ]);
+    sessionIds: readonly string[],
+  ): Promise<Map<string, { personId: string; memberships: { organizationId: string; roles: string[] }[] }>> {
+    const rows = await queryPrepared(manager, LIVE_SESSION_ROLES, [sessionIds]);
     return new Map(
       rows.map((row) => [
         String(row['session_id']),
-        row['memberships'] as { organizationId: string; roles: string[] }[],
+        {
+          personId: String(row['person_id']),
+          memberships: row['memberships'] as { organizationId: string; roles: string[] }[],
+        },
       ]),
     );
   }
