@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { startEmbeddedPostgres } from '../src/kernel/database/embedded-postgres.js';
 
 /** The repository's root: this file runs from dist/bench/. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -15,7 +15,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDataSource } from '../src/database/data-source.js';
+import { createDataSource } from '../src/kernel/database/data-source.js';
 import { findInvariantViolations } from '../src/ledger/ledger-invariants.js';
 import {
   REPO_ROOT,

@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createDataSource } from '../src/database/data-source.js';
+import { createDataSource } from '../src/kernel/database/data-source.js';
 import { findInvariantViolations } from '../src/ledger/ledger-invariants.js';
 
 // ---------------------------------------------------------------------------------------------------------

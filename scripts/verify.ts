@@ -4,9 +4,9 @@
  * migration. Uses DATABASE_URL, or the embedded PostgreSQL of `npm start` (started if it is not running).
  */
 import 'reflect-metadata';
-import { loadConfig } from '../src/config/app-config.js';
-import { createDataSource } from '../src/database/data-source.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { loadConfig } from '../src/kernel/config/app-config.js';
+import { createDataSource } from '../src/kernel/database/data-source.js';
+import { startEmbeddedPostgres } from '../src/kernel/database/embedded-postgres.js';
 import { checkInvariants } from '../src/ledger/ledger-invariants.js';
 
 const SHOWN_ROWS = 5;

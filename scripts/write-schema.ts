@@ -8,8 +8,8 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { LEDGER_RESOLVERS } from '../src/ledger/ledger.module.js';
 import { ORGANIZATIONS_RESOLVERS } from '../src/organizations/organizations.module.js';
-import { SCHEMA_BUILD_OPTIONS } from '../src/graphql/graphql-options.js';
-import { printSortedSchema } from '../src/graphql/print-schema.js';
+import { SCHEMA_BUILD_OPTIONS } from '../src/kernel/graphql/graphql-options.js';
+import { printSortedSchema } from '../src/kernel/graphql/print-schema.js';
 
 const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
 await app.init();

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import { AppModule } from './app.module.js';
-import type { AppConfig } from './config/app-config.js';
+import type { AppConfig } from './kernel/config/app-config.js';
 
 /** GraphQL requests are small; a large body is refused before it is parsed. */
 const BODY_LIMIT_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import v8 from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
+import { ConfigError, loadConfig } from './kernel/config/app-config.js';
 
 /**
  * After each full collection, V8 lets the heap grow up to several times what is live while memory is

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { PersonPrincipal } from '../access/principal.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { runInTransaction } from '../database/run-in-transaction.js';
+import type { PersonPrincipal } from '../kernel/principal.js';
+import type { AppConfig } from '../kernel/config/app-config.js';
+import { APP_CONFIG } from '../kernel/config/config.module.js';
+import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { AccountsService } from '../ledger/accounts.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { AuthService } from '../organizations/auth.service.js';
+import { AuthService } from '../auth/auth.service.js';
 import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import {
   DEMO_ACCOUNTS,

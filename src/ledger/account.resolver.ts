@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../access/access.decorators.js';
-import type { Principal } from '../access/principal.js';
-import { requireStorableDate } from '../graphql/dates.js';
-import { toConnection } from '../graphql/connection.js';
-import { decodeCursor } from '../graphql/cursor.js';
+import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
+import type { Principal } from '../kernel/principal.js';
+import { requireStorableDate } from '../kernel/graphql/dates.js';
+import { toConnection } from '../kernel/graphql/connection.js';
+import { decodeCursor } from '../kernel/graphql/cursor.js';
 import { AccountsService } from './accounts.service.js';
 import {
   AccountChangeConnectionModel,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { runInTransaction } from '../database/run-in-transaction.js';
-import type { Principal } from '../access/principal.js';
-import { conflict, forbidden, notFound, validationFailed } from '../errors/domain-error.js';
-import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.js';
+import { runInTransaction } from '../kernel/database/run-in-transaction.js';
+import type { Principal } from '../kernel/principal.js';
+import { conflict, forbidden, notFound, validationFailed } from '../kernel/errors/domain-error.js';
+import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.port.js';
 import { refusalError } from './ledger.errors.js';
 import type { AccountChangeKind, AccountChangeRecord, AccountRecord, UnitRecord } from './ledger.records.js';
 import { LedgerRepository } from './ledger.repository.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../kernel/config/app-config.js';
+import { APP_CONFIG } from '../kernel/config/config.module.js';
 import { LedgerService } from './ledger.service.js';
 
 /** Expires due holds every HOLD_EXPIRY_INTERVAL_MS (0 turns it off); one sweep at a time per process. */

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
 import type { Refusal } from './rules/ledger-model.js';
 
 /** A ledger refusal as the API's error; a replayed refusal says so. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryPrepared, type PreparedStatement } from '../database/prepared-statement.js';
-import { bigintFromColumn } from '../money/minor-units.js';
+import { queryPrepared, type PreparedStatement } from '../kernel/database/prepared-statement.js';
+import { bigintFromColumn } from '../kernel/money/minor-units.js';
 import type {
   AccountChangeKind,
   AccountChangeRecord,

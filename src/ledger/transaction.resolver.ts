@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../access/access.decorators.js';
-import type { Principal } from '../access/principal.js';
-import { DomainError } from '../errors/domain-error.js';
-import { requireStorableDate } from '../graphql/dates.js';
-import { toConnection } from '../graphql/connection.js';
-import { decodeCursor } from '../graphql/cursor.js';
+import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
+import type { Principal } from '../kernel/principal.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { requireStorableDate } from '../kernel/graphql/dates.js';
+import { toConnection } from '../kernel/graphql/connection.js';
+import { decodeCursor } from '../kernel/graphql/cursor.js';
 import { AccountsService } from './accounts.service.js';
 import { AccountModel } from './graphql/account.model.js';
 import {
@@ -27,7 +27,7 @@ import {
   TransactionPayloadModel,
   TransactionResultModel,
 } from './graphql/transaction.model.js';
-import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.js';
+import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.port.js';
 import { LedgerService } from './ledger.service.js';
 import type { LedgerRequest } from './rules/ledger-model.js';
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../access/access.decorators.js';
-import type { Principal } from '../access/principal.js';
+import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
+import type { Principal } from '../kernel/principal.js';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitInput } from './graphql/ledger.inputs.js';
 import { UnitModel } from './graphql/unit.model.js';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../access/access.decorators.js';
-import type { Principal } from '../access/principal.js';
+import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
+import type { Principal } from '../kernel/principal.js';
 import { AccountModel } from '../ledger/graphql/account.model.js';
 import { HolderUnion, OrganizationModel, PersonModel } from './graphql/organizations.models.js';
 import { OrganizationsService } from './organizations.service.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '../access/principal.js';
+import type { Principal } from '../kernel/principal.js';
 import type { NewAuditEvent } from './organizations.records.js';
 
 /** Who did it, in the audit log's terms. */

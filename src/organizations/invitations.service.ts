@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../access/principal.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { runInTransaction } from '../database/run-in-transaction.js';
-import { conflict, DomainError, forbidden, notFound, validationFailed } from '../errors/domain-error.js';
-import { hashSecret, newSecret } from './auth-secrets.js';
-import { AuthService, requireSession, type AuthSession } from './auth.service.js';
-import { EMAIL_SENDER, type EmailSender } from './email-sender.js';
+import type { Principal } from '../kernel/principal.js';
+import type { AppConfig } from '../kernel/config/app-config.js';
+import { APP_CONFIG } from '../kernel/config/config.module.js';
+import { runInTransaction } from '../kernel/database/run-in-transaction.js';
+import { conflict, DomainError, forbidden, notFound, validationFailed } from '../kernel/errors/domain-error.js';
+import { hashSecret, newSecret } from '../auth/auth-secrets.js';
+import { AuthService, requireSession, type AuthSession } from '../auth/auth.service.js';
+import { EMAIL_SENDER, type EmailSender } from '../kernel/email-sender.js';
 import type { InvitationRecord, MembershipRecord } from './organizations.records.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import { normalizeRoles, OrganizationsService } from './organizations.service.js';
-import { isPlausibleEmail, normalizeEmail } from './rules/credentials.js';
+import { isPlausibleEmail, normalizeEmail } from '../auth/rules/credentials.js';
 
 const INVITATION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 

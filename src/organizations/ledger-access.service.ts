@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Principal } from '../access/principal.js';
-import { forbidden, notFound } from '../errors/domain-error.js';
-import type { AccessLevel, AccountScope, LedgerAccess, RequestAuthorizer } from '../ledger/ledger-access.js';
+import type { Principal } from '../kernel/principal.js';
+import { forbidden, notFound } from '../kernel/errors/domain-error.js';
+import type { AccessLevel, AccountScope, LedgerAccess, RequestAuthorizer } from '../ledger/ledger-access.port.js';
 import type { AccountRecord, UnitRecord } from '../ledger/ledger.records.js';
 import { auditActor } from './audit.js';
 import { OrganizationsRepository } from './organizations.repository.js';
@@ -15,7 +15,7 @@ import {
   maySetCreditLines,
   mayStewardUnit,
 } from './rules/access-rules.js';
-import { rolesIn } from '../access/principal.js';
+import { rolesIn } from '../kernel/principal.js';
 
 /** The ledger's door (LEDGER_ACCESS): the rules of rules/access-rules.ts, with what they need loaded. */
 @Injectable()

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../access/access.decorators.js';
-import type { Principal } from '../access/principal.js';
-import { requireStorableDate } from '../graphql/dates.js';
-import { toConnection } from '../graphql/connection.js';
-import { decodeCursor } from '../graphql/cursor.js';
-import { validationFailed } from '../errors/domain-error.js';
-import { ApiTokensService } from './api-tokens.service.js';
+import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
+import type { Principal } from '../kernel/principal.js';
+import { requireStorableDate } from '../kernel/graphql/dates.js';
+import { toConnection } from '../kernel/graphql/connection.js';
+import { decodeCursor } from '../kernel/graphql/cursor.js';
+import { validationFailed } from '../kernel/errors/domain-error.js';
+import { ApiTokensService } from '../auth/api-tokens.service.js';
 import {
   ApiTokenIdInput,
   AuditLogArgs,

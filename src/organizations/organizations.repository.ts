@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { queryPrepared, type PreparedStatement } from '../database/prepared-statement.js';
-import { bigintFromColumn } from '../money/minor-units.js';
+import { queryPrepared, type PreparedStatement } from '../kernel/database/prepared-statement.js';
+import { bigintFromColumn } from '../kernel/money/minor-units.js';
 import type {
   ApiTokenRecord,
   AuditEventRecord,
@@ -17,7 +17,7 @@ import type {
 } from './organizations.records.js';
 import type { ApiScope, BalanceVisibility, HolderVisibility } from './rules/access-rules.js';
 import type { FederationEdge } from './rules/federation-graph.js';
-import type { ThrottleState } from './rules/login-throttle.js';
+import type { ThrottleState } from '../auth/rules/login-throttle.js';
 
 type Row = Record<string, unknown>;
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Principal } from '../access/principal.js';
-import { runInTransaction } from '../database/run-in-transaction.js';
-import { conflict, forbidden, notFound, validationFailed } from '../errors/domain-error.js';
+import type { Principal } from '../kernel/principal.js';
+import { runInTransaction } from '../kernel/database/run-in-transaction.js';
+import { conflict, forbidden, notFound, validationFailed } from '../kernel/errors/domain-error.js';
 import { requireUuid } from '../ledger/accounts.service.js';
 import { auditActor } from './audit.js';
-import { requireSession } from './auth.service.js';
+import { requireSession } from '../auth/auth.service.js';
 import type {
   AuditEventRecord,
   FederationMembershipRecord,

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Int64Scalar } from '../../graphql/int64.scalar.js';
-import { PageInfoModel } from '../../graphql/page-info.model.js';
-import { MoneyScalar } from '../../money/money.scalar.js';
+import { Int64Scalar } from '../../kernel/graphql/int64.scalar.js';
+import { PageInfoModel } from '../../kernel/graphql/page-info.model.js';
+import { MoneyScalar } from '../../kernel/money/money.scalar.js';
 import type { AccountChangeRecord, AccountRecord, TrialBalanceRecord } from '../ledger.records.js';
 import { availableBalanceOf, balanceOf } from '../rules/ledger-model.js';
 import { AccountChangeKindEnum, AccountKindEnum, AccountStatusEnum, BalanceBasisEnum } from './ledger-enums.js';

@@ -11,7 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { MoneyScalar } from '../../money/money.scalar.js';
+import { MoneyScalar } from '../../kernel/money/money.scalar.js';
 import { DEFAULT_PAGE_SIZE, MAX_BATCH_SIZE, MAX_PAGE_SIZE, MAX_REASON_LENGTH } from '../rules/ledger-limits.js';
 import { AccountKindEnum, BalanceBasisEnum, SideEnum, UnitKindEnum } from './ledger-enums.js';
 

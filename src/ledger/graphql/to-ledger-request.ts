@@ -1,5 +1,5 @@
-import { requireStorableDate } from '../../graphql/dates.js';
-import { validationFailed } from '../../errors/domain-error.js';
+import { requireStorableDate } from '../../kernel/graphql/dates.js';
+import { validationFailed } from '../../kernel/errors/domain-error.js';
 import type { LedgerRequest, Metadata } from '../rules/ledger-model.js';
 import type {
   MetadataEntryInput,

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Int64Scalar } from '../../graphql/int64.scalar.js';
-import { PageInfoModel } from '../../graphql/page-info.model.js';
-import { MoneyScalar } from '../../money/money.scalar.js';
+import { Int64Scalar } from '../../kernel/graphql/int64.scalar.js';
+import { PageInfoModel } from '../../kernel/graphql/page-info.model.js';
+import { MoneyScalar } from '../../kernel/money/money.scalar.js';
 import type { EntryRecord, HistoryEntryRecord, TransactionRecord } from '../ledger.records.js';
 import type { Metadata, Refusal } from '../rules/ledger-model.js';
 import { OperationEnum, SideEnum, TransactionStatusEnum } from './ledger-enums.js';

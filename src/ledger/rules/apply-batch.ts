@@ -15,7 +15,7 @@
  * The SQL twins: `account_guard` (limits, statuses, versions), `entry_balanced`, and the unique keys on
  * `transaction_outcome.id` and `ledger_transaction.references_id`.
  */
-import { INT64_MAX } from '../../money/minor-units.js';
+import { INT64_MAX } from '../../kernel/money/minor-units.js';
 import { checkRequestShape } from './check-request.js';
 import {
   availableBalanceOf,

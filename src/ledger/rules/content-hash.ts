@@ -4,7 +4,7 @@
  * the first outcome, with another hash it is a CONFLICT. The hash is stored in `transaction_outcome`.
  */
 import { createHash, type BinaryLike } from 'node:crypto';
-import { assertNever } from '../../assert.js';
+import { assertNever } from '../../kernel/assert.js';
 import type { LedgerRequest, Metadata } from './ledger-model.js';
 
 export function contentHash(request: LedgerRequest): string {

@@ -10,7 +10,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageArgs } from '../../ledger/graphql/ledger.inputs.js';
-import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '../rules/credentials.js';
+import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '../../auth/rules/credentials.js';
 import { ApiScopeEnum, BalanceVisibilityEnum, OrganizationKindEnum, RoleEnum } from './organizations.enums.js';
 
 /*

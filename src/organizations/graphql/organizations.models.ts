@@ -1,7 +1,7 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Int64Scalar } from '../../graphql/int64.scalar.js';
-import { PageInfoModel } from '../../graphql/page-info.model.js';
-import type { AuthSession } from '../auth.service.js';
+import { Int64Scalar } from '../../kernel/graphql/int64.scalar.js';
+import { PageInfoModel } from '../../kernel/graphql/page-info.model.js';
+import type { AuthSession } from '../../auth/auth.service.js';
 import type {
   ApiTokenRecord,
   AuditEventRecord,

@@ -16,8 +16,8 @@
  * - API tokens move and read their organisation's money only: they open no accounts, change no status,
  *   issue no units, and count as no one's member (so FEDERATION visibility does not admit them).
  */
-import { hasAnyRole, rolesIn, type Principal } from '../../access/principal.js';
-import type { AccessLevel, BatchView } from '../../ledger/ledger-access.js';
+import { hasAnyRole, rolesIn, type Principal } from '../../kernel/principal.js';
+import type { AccessLevel, BatchView } from '../../ledger/ledger-access.port.js';
 import type { LedgerRequest } from '../../ledger/rules/ledger-model.js';
 
 export const ROLES = ['MEMBER', 'TREASURER', 'COORDINATOR', 'ADMIN'] as const;

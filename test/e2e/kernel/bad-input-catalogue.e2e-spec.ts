@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, decodeJwt } from 'jose';
 import request from 'supertest';
-import { ERROR_CODES, type ErrorCode } from '../../../src/errors/domain-error.js';
+import { ERROR_CODES, type ErrorCode } from '../../../src/kernel/errors/domain-error.js';
 import { createUnit, openAccount, transfer } from '../ledger/ledger-fixtures.js';
 import { TEST_PASSWORD, TestApp } from '../setup/test-app.js';
 

@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../../src/database/data-source.js';
-import { MIGRATIONS } from '../../../src/database/migrations.js';
+import { createDataSource } from '../../../src/kernel/database/data-source.js';
+import { MIGRATIONS } from '../../../src/kernel/database/migrations.js';
 import { createTestDatabase } from '../setup/test-database.js';
 
 /** The tables of the ledger's foundation (the first migration). */

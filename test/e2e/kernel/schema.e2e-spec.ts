@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { printSortedSchema } from '../../../src/graphql/print-schema.js';
+import { printSortedSchema } from '../../../src/kernel/graphql/print-schema.js';
 import { TestApp } from '../setup/test-app.js';
 
 describe('schema.graphql', () => {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { ERROR_CODES } from '../../../src/errors/domain-error.js';
+import { ERROR_CODES } from '../../../src/kernel/errors/domain-error.js';
 import { TestApp } from '../setup/test-app.js';
 import {
   ACCOUNT,

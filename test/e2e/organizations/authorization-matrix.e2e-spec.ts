@@ -10,7 +10,7 @@
  * other and of their order; whatever is not named as allowed in a row is expected to be refused.
  */
 import { randomUUID } from 'node:crypto';
-import { EMAIL_SENDER, type OutboxEmailSender } from '../../../src/organizations/email-sender.js';
+import { EMAIL_SENDER, type OutboxEmailSender } from '../../../src/kernel/email-sender.js';
 import { TEST_PASSWORD, TestApp, type GraphQLResponse } from '../setup/test-app.js';
 import { createUnit, openAccount, transfer } from '../ledger/ledger-fixtures.js';
 

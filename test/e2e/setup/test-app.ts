@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../../src/app.factory.js';
-import { loadConfig } from '../../../src/config/app-config.js';
+import { loadConfig } from '../../../src/kernel/config/app-config.js';
 import { findInvariantViolations } from '../../../src/ledger/ledger-invariants.js';
 import { createTestDatabase } from './test-database.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrateDatabase } from '../../../src/database/data-source.js';
+import { migrateDatabase } from '../../../src/kernel/database/data-source.js';
 
 /**
  * Databases for e2e tests: one migrated template per run (made by the first test file that needs it, under an

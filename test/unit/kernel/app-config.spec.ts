@@ -2,7 +2,7 @@
  * Goal: loadConfig reads every setting with its documented default and reports every invalid setting in
  * one ConfigError. Method: worked examples over plain env objects (process.env is never touched).
  */
-import { ConfigError, loadConfig } from '../../../src/config/app-config.js';
+import { ConfigError, loadConfig } from '../../../src/kernel/config/app-config.js';
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {

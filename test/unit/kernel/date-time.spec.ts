@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { Kind } from 'graphql';
-import { DateTimeScalar, parseDateTime } from '../../../src/graphql/date-time.scalar.js';
+import { DateTimeScalar, parseDateTime } from '../../../src/kernel/graphql/date-time.scalar.js';
 
 const instants = fc.date({
   min: new Date('0001-01-01T00:00:00.000Z'),

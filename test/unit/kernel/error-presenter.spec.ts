@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { GraphQLError } from 'graphql';
-import { DomainError, conflict, notFound, validationFailed } from '../../../src/errors/domain-error.js';
-import { presentError } from '../../../src/errors/error-presenter.js';
-import { decodeCursor, encodeCursor } from '../../../src/graphql/cursor.js';
+import { DomainError, conflict, notFound, validationFailed } from '../../../src/kernel/errors/domain-error.js';
+import { presentError } from '../../../src/kernel/errors/error-presenter.js';
+import { decodeCursor, encodeCursor } from '../../../src/kernel/graphql/cursor.js';
 
 describe('presentError', () => {
   it('shows a DomainError with its code and details, keeping path and locations', () => {

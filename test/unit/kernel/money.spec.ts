@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { Kind, type ValueNode } from 'graphql';
-import { DomainError } from '../../../src/errors/domain-error.js';
-import { INT64_MAX, INT64_MIN, bigintFromColumn, parseMinorUnits } from '../../../src/money/minor-units.js';
-import { MoneyScalar } from '../../../src/money/money.scalar.js';
+import { DomainError } from '../../../src/kernel/errors/domain-error.js';
+import { INT64_MAX, INT64_MIN, bigintFromColumn, parseMinorUnits } from '../../../src/kernel/money/minor-units.js';
+import { MoneyScalar } from '../../../src/kernel/money/money.scalar.js';
 
 function reasonOf(action: () => unknown): string | undefined {
   try {

@@ -13,7 +13,7 @@ import {
   maxCostRule,
   maxDepthRule,
   queryLimitRules,
-} from '../../../src/graphql/query-limits.js';
+} from '../../../src/kernel/graphql/query-limits.js';
 
 const schema = buildSchema(`
   type Item {

@@ -11,8 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { ApiTokenPrincipal, PersonPrincipal, Principal } from '../../../src/access/principal.js';
-import type { AccessLevel, BatchView } from '../../../src/ledger/ledger-access.js';
+import type { ApiTokenPrincipal, PersonPrincipal, Principal } from '../../../src/kernel/principal.js';
+import type { AccessLevel, BatchView } from '../../../src/ledger/ledger-access.port.js';
 import type {
   EntryDraft,
   ExpireHoldRequest,

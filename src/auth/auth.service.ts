@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Principal } from '../access/principal.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { Coalescer } from '../database/coalescer.js';
-import { runInTransaction } from '../database/run-in-transaction.js';
-import { conflict, DomainError, unauthenticated, validationFailed } from '../errors/domain-error.js';
+import type { Principal } from '../kernel/principal.js';
+import type { AppConfig } from '../kernel/config/app-config.js';
+import { APP_CONFIG } from '../kernel/config/config.module.js';
+import { Coalescer } from '../kernel/database/coalescer.js';
+import { runInTransaction } from '../kernel/database/run-in-transaction.js';
+import { conflict, DomainError, unauthenticated, validationFailed } from '../kernel/errors/domain-error.js';
 import { AccessTokenSigner, hashSecret, newSecret, secretMatches } from './auth-secrets.js';
 import { PasswordHasher } from './password-hasher.js';
-import type { PersonRecord } from './organizations.records.js';
-import { OrganizationsRepository } from './organizations.repository.js';
+import type { PersonRecord } from '../organizations/organizations.records.js';
+import { OrganizationsRepository } from '../organizations/organizations.repository.js';
 import {
   formatRefreshToken,
   isPlausibleEmail,

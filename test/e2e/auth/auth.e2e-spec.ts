@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import request from 'supertest';
-import { EMAIL_SENDER, type OutboxEmailSender } from '../../../src/organizations/email-sender.js';
+import { EMAIL_SENDER, type OutboxEmailSender } from '../../../src/kernel/email-sender.js';
 import { ACCOUNT, POST_TRANSACTION, transfer } from '../ledger/ledger-fixtures.js';
 import { TEST_PASSWORD, TestApp, type GraphQLResponse } from '../setup/test-app.js';
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../access/principal.js';
-import { runInTransaction } from '../database/run-in-transaction.js';
-import { conflict, notFound, validationFailed } from '../errors/domain-error.js';
+import type { Principal } from '../kernel/principal.js';
+import { runInTransaction } from '../kernel/database/run-in-transaction.js';
+import { conflict, notFound, validationFailed } from '../kernel/errors/domain-error.js';
 import { hashSecret, newSecret } from './auth-secrets.js';
 import { requireSession } from './auth.service.js';
-import type { ApiTokenRecord } from './organizations.records.js';
-import { OrganizationsRepository } from './organizations.repository.js';
-import { OrganizationsService } from './organizations.service.js';
-import type { ApiScope } from './rules/access-rules.js';
+import type { ApiTokenRecord } from '../organizations/organizations.records.js';
+import { OrganizationsRepository } from '../organizations/organizations.repository.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import type { ApiScope } from '../organizations/rules/access-rules.js';
 import { formatApiToken } from './rules/credentials.js';
 
 /**

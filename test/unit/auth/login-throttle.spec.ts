@@ -14,7 +14,7 @@ import {
   recordFailure,
   type ThrottlePolicy,
   type ThrottleState,
-} from '../../../src/organizations/rules/login-throttle.js';
+} from '../../../src/auth/rules/login-throttle.js';
 
 const POLICY: ThrottlePolicy = {
   windowSeconds: 900,

@@ -1,16 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Public, type RequestWithPrincipal } from '../access/access.decorators.js';
-import type { Principal } from '../access/principal.js';
+import { CurrentPrincipal, Public, type RequestWithPrincipal } from '../kernel/graphql/request-principal.js';
+import type { Principal } from '../kernel/principal.js';
 import { AuthService } from './auth.service.js';
-import { ApiScopeEnum } from './graphql/organizations.enums.js';
+import { ApiScopeEnum } from '../organizations/graphql/organizations.enums.js';
 import {
   AcceptInvitationInput,
   ChangePasswordInput,
   LoginInput,
   RefreshSessionInput,
   RegisterInput,
-} from './graphql/organizations.inputs.js';
+} from '../organizations/graphql/organizations.inputs.js';
 import {
   AcceptInvitationPayloadModel,
   AuthPayloadModel,
@@ -18,9 +18,9 @@ import {
   MembershipModel,
   PersonModel,
   ViewerModel,
-} from './graphql/organizations.models.js';
-import { InvitationsService } from './invitations.service.js';
-import { OrganizationsService } from './organizations.service.js';
+} from '../organizations/graphql/organizations.models.js';
+import { InvitationsService } from '../organizations/invitations.service.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 
 @Resolver()
 export class AuthResolver {

@@ -21,7 +21,7 @@ import {
   PASSWORD_MIN_LENGTH,
   passwordProblem,
   type SplitToken,
-} from '../../../src/organizations/rules/credentials.js';
+} from '../../../src/auth/rules/credentials.js';
 
 const ID = '0b9d6f2e-3c1a-4e5b-8f7d-1a2b3c4d5e6f';
 const SECRET = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE';

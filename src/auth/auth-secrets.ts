@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { SIGNING_SECRET } from '../database/database.module.js';
-import { unauthenticated } from '../errors/domain-error.js';
+import type { AppConfig } from '../kernel/config/app-config.js';
+import { APP_CONFIG } from '../kernel/config/config.module.js';
+import { SIGNING_SECRET } from '../kernel/database/database.module.js';
+import { unauthenticated } from '../kernel/errors/domain-error.js';
 
 /**
  * The cryptography of tokens (passwords are in password-hasher.ts). Opaque tokens (refresh, API,

@@ -10,7 +10,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { MAX_PAGE_SIZE } from '../ledger/rules/ledger-limits.js';
+import { MAX_PAGE_SIZE } from '../../ledger/rules/ledger-limits.js';
 
 /**
  * Limits on the shape of a GraphQL document, as graphql-js validation rules: a document that would cost

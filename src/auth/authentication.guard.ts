@@ -1,8 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { PUBLIC_OPERATION, requestOf, type RequestWithPrincipal } from '../access/access.decorators.js';
-import type { Principal } from '../access/principal.js';
-import { DomainError, unauthenticated } from '../errors/domain-error.js';
+import { PUBLIC_OPERATION, requestOf, type RequestWithPrincipal } from '../kernel/graphql/request-principal.js';
+import type { Principal } from '../kernel/principal.js';
+import { DomainError, unauthenticated } from '../kernel/errors/domain-error.js';
 import { AuthService } from './auth.service.js';
 
 /** Remembers, per request, the outcome of authenticating it (several root fields share one request). */

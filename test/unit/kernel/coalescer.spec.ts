@@ -5,7 +5,7 @@
  * Method: a fake batch function over plain numbers (no database), worked examples and a fast-check property.
  */
 import fc from 'fast-check';
-import { Coalescer } from '../../../src/database/coalescer.js';
+import { Coalescer } from '../../../src/kernel/database/coalescer.js';
 
 function tick(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { assert } from '../assert.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../principal.js';
 
 /** Marks an operation that anyone may call without signing in (register, log in, refresh, accept an invite). */
 export const PUBLIC_OPERATION = 'access:public';

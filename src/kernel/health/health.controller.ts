@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Public } from '../access/access.decorators.js';
+import { Public } from '../graphql/request-principal.js';
 
 /** Liveness and readiness in one: the process answers, and so does its database. */
 @Public()

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Principal } from '../access/principal.js';
+import type { Principal } from '../kernel/principal.js';
 import type { AccountRecord, UnitRecord } from './ledger.records.js';
 import type { LedgerRequest, Refusal, Side } from './rules/ledger-model.js';
 
