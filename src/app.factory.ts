@@ -4,6 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { GraphQLFormattedError } from 'graphql';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './kernel/config/app-config.js';
+import type { ErrorReason } from './kernel/errors/domain-error.js';
+import { KERNEL_ERRORS } from './kernel/errors/kernel.errors.js';
 
 /** GraphQL requests are small; a large body is refused before it is parsed. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -41,27 +43,29 @@ function refuseMalformedGraphQLBodies(app: NestFastifyApplication): void {
 
 function refusalOf(body: unknown): GraphQLFormattedError | undefined {
   if (Array.isArray(body) && body.length > MAX_BATCHED_OPERATIONS) {
-    return {
-      message: `A batch may hold at most ${MAX_BATCHED_OPERATIONS} operations, got ${body.length}`,
-      extensions: {
-        code: 'VALIDATION_FAILED',
-        details: { reason: 'TOO_MANY_OPERATIONS', limit: MAX_BATCHED_OPERATIONS, actual: body.length },
+    return refusal(
+      KERNEL_ERRORS.TOO_MANY_OPERATIONS,
+      `A batch may hold at most ${MAX_BATCHED_OPERATIONS} operations, got ${body.length}`,
+      {
+        limit: MAX_BATCHED_OPERATIONS,
+        actual: body.length,
       },
-    };
+    );
   }
   const operations: unknown[] = Array.isArray(body) ? body : [body];
   if (operations.length === 0 || !operations.every(isOperation)) {
-    return {
-      message: `The request body must be a JSON object with a string "query", or an array of 1 to ${MAX_BATCHED_OPERATIONS} of them`,
-      extensions: { code: 'VALIDATION_FAILED', details: { reason: 'INVALID_REQUEST' } },
-    };
+    return refusal(
+      KERNEL_ERRORS.INVALID_REQUEST,
+      `The request body must be a JSON object with a string "query", or an array of 1 to ${MAX_BATCHED_OPERATIONS} of them`,
+    );
   }
   if (!containsNul(body)) return undefined;
   // PostgreSQL cannot store U+0000 in text; no name, memo or code needs it.
-  return {
-    message: 'Strings may not contain the NUL character (U+0000)',
-    extensions: { code: 'VALIDATION_FAILED', details: { reason: 'NUL_CHARACTER' } },
-  };
+  return refusal(KERNEL_ERRORS.NUL_CHARACTER, 'Strings may not contain the NUL character (U+0000)');
+}
+
+function refusal(reason: ErrorReason, message: string, figures: Record<string, number> = {}): GraphQLFormattedError {
+  return { message, extensions: { code: reason.code, details: { reason: reason.reason, ...figures } } };
 }
 
 /** Whether any string in a parsed JSON body holds U+0000; iterative, so that deep bodies cannot overflow. */

@@ -4,7 +4,8 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { AppConfig } from '../kernel/config/app-config.js';
 import { APP_CONFIG } from '../kernel/config/config.module.js';
 import { SIGNING_SECRET } from '../kernel/database/database.module.js';
-import { unauthenticated } from '../kernel/errors/domain-error.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { AUTH_ERRORS } from './auth.errors.js';
 
 /**
  * The cryptography of tokens (passwords are in password-hasher.ts). Opaque tokens (refresh, API,
@@ -94,9 +95,9 @@ export class AccessTokenSigner {
       return { claims: { personId: payload.sub, sessionId }, expiresAtMs: payload.exp * 1000 };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
-        throw unauthenticated('TOKEN_EXPIRED', 'The access token has expired: refresh the session');
+        throw new DomainError(AUTH_ERRORS.TOKEN_EXPIRED, 'The access token has expired: refresh the session');
       }
-      throw unauthenticated('INVALID_TOKEN', 'The access token is not valid');
+      throw new DomainError(AUTH_ERRORS.INVALID_TOKEN, 'The access token is not valid');
     }
   }
 }

@@ -3,32 +3,13 @@ import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Public, type RequestWithPrincipal } from '../kernel/graphql/request-principal.js';
 import type { Principal } from '../kernel/principal.js';
 import { AuthService } from './auth.service.js';
-import { ApiScopeEnum } from '../organizations/graphql/organizations.enums.js';
-import {
-  AcceptInvitationInput,
-  ChangePasswordInput,
-  LoginInput,
-  RefreshSessionInput,
-  RegisterInput,
-} from '../organizations/graphql/organizations.inputs.js';
-import {
-  AcceptInvitationPayloadModel,
-  AuthPayloadModel,
-  ChangePasswordPayloadModel,
-  MembershipModel,
-  PersonModel,
-  ViewerModel,
-} from '../organizations/graphql/organizations.models.js';
-import { InvitationsService } from '../organizations/invitations.service.js';
-import { OrganizationsService } from '../organizations/organizations.service.js';
+import { ApiScopeEnum } from './graphql/auth.enums.js';
+import { ChangePasswordInput, LoginInput, RefreshSessionInput, RegisterInput } from './graphql/auth.inputs.js';
+import { AuthPayloadModel, ChangePasswordPayloadModel, PersonModel, ViewerModel } from './graphql/auth.models.js';
 
 @Resolver()
 export class AuthResolver {
-  constructor(
-    @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(InvitationsService) private readonly invitations: InvitationsService,
-    @Inject(OrganizationsService) private readonly organizations: OrganizationsService,
-  ) {}
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 
   @Public()
   @Mutation(() => AuthPayloadModel, { description: 'Creates a person and signs them in.' })
@@ -68,36 +49,25 @@ export class AuthResolver {
     return { revokedSessions };
   }
 
-  @Public()
-  @Mutation(() => AcceptInvitationPayloadModel, {
-    description: 'Joins the inviting organisation (registering when the address is new) and signs in.',
-  })
-  async acceptInvitation(@Args('input') input: AcceptInvitationInput): Promise<AcceptInvitationPayloadModel> {
-    const { membership, session } = await this.invitations.accept({
-      token: input.token,
-      name: input.name ?? null,
-      password: input.password,
-    });
-    return { membership: MembershipModel.from(membership), auth: AuthPayloadModel.from(session) };
-  }
-
   @Query(() => ViewerModel, { description: 'Who you are signed in as, with your memberships.' })
   async me(@CurrentPrincipal() principal: Principal): Promise<ViewerModel> {
-    if (principal.kind === 'API_TOKEN') {
-      return {
-        person: null,
-        apiTokenOrganizationId: principal.organizationId,
-        scopes: [...principal.scopes].map((scope) => scope as ApiScopeEnum),
-        memberships: [],
-      };
+    switch (principal.kind) {
+      case 'API_TOKEN':
+        return {
+          person: null,
+          apiTokenOrganizationId: principal.organizationId,
+          scopes: [...principal.scopes].map((scope) => scope as ApiScopeEnum),
+        };
+      case 'PERSON': {
+        const [person] = await this.auth.persons([principal.personId]);
+        return {
+          person: person === undefined ? null : PersonModel.from(person, principal.personId),
+          apiTokenOrganizationId: null,
+          scopes: [],
+        };
+      }
+      case 'SYSTEM':
+        return { person: null, apiTokenOrganizationId: null, scopes: [] };
     }
-    const [person] = await this.organizations.persons([principal.personId]);
-    const memberships = await this.organizations.myMemberships(principal);
-    return {
-      person: person === undefined ? null : PersonModel.from(person, principal.personId),
-      apiTokenOrganizationId: null,
-      scopes: [],
-      memberships: memberships.map((membership) => MembershipModel.from(membership)),
-    };
   }
 }

@@ -7,11 +7,13 @@ import type { AppConfig } from '../kernel/config/app-config.js';
 import { APP_CONFIG } from '../kernel/config/config.module.js';
 import { Coalescer } from '../kernel/database/coalescer.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
-import { conflict, DomainError, unauthenticated, validationFailed } from '../kernel/errors/domain-error.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { requirePerson } from '../kernel/graphql/request-principal.js';
+import { AUTH_ERRORS } from './auth.errors.js';
 import { AccessTokenSigner, hashSecret, newSecret, secretMatches } from './auth-secrets.js';
 import { PasswordHasher } from './password-hasher.js';
-import type { PersonRecord } from '../organizations/organizations.records.js';
-import { OrganizationsRepository } from '../organizations/organizations.repository.js';
+import type { PersonRecord } from './auth.records.js';
+import { AuthRepository } from './auth.repository.js';
 import {
   formatRefreshToken,
   isPlausibleEmail,
@@ -48,7 +50,7 @@ export class AuthService {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(OrganizationsRepository) private readonly repository: OrganizationsRepository,
+    @Inject(AuthRepository) private readonly repository: AuthRepository,
     @Inject(PasswordHasher) private readonly passwords: PasswordHasher,
     @Inject(AccessTokenSigner) private readonly signer: AccessTokenSigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,7 +83,7 @@ export class AuthService {
     person: { email: string; name: string; passwordHash: string },
   ): Promise<PersonRecord> {
     if ((await this.repository.findPersonByEmail(manager, person.email)) !== null) {
-      throw conflict('EMAIL_TAKEN', 'A person with this email address is already registered');
+      throw new DomainError(AUTH_ERRORS.EMAIL_TAKEN, 'A person with this email address is already registered');
     }
     return this.repository.insertPerson(manager, { id: randomUUID(), ...person });
   }
@@ -100,7 +102,7 @@ export class AuthService {
     const valid = await this.passwords.verify(person?.passwordHash ?? null, input.password);
     if (person === null || !valid || person.status !== 'ACTIVE') {
       await this.recordLoginFailure(keys);
-      throw unauthenticated('INVALID_CREDENTIALS', 'The email address or password is wrong');
+      throw new DomainError(AUTH_ERRORS.INVALID_CREDENTIALS, 'The email address or password is wrong');
     }
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       await this.repository.clearThrottle(manager, `email:${email}`);
@@ -114,17 +116,18 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<AuthSession> {
     const parsed = parseRefreshToken(refreshToken);
-    if (parsed === null) throw unauthenticated('INVALID_REFRESH_TOKEN', 'The refresh token is not valid');
+    if (parsed === null) throw new DomainError(AUTH_ERRORS.INVALID_REFRESH_TOKEN, 'The refresh token is not valid');
     const outcome = await runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const stored = await this.repository.lockRefreshToken(manager, parsed.id);
       if (stored === null || !secretMatches(parsed.secret, stored.tokenHash)) {
-        return unauthenticated('INVALID_REFRESH_TOKEN', 'The refresh token is not valid');
+        return new DomainError(AUTH_ERRORS.INVALID_REFRESH_TOKEN, 'The refresh token is not valid');
       }
-      if (stored.sessionEnded) return unauthenticated('SESSION_REVOKED', 'The session has ended: log in again');
+      if (stored.sessionEnded)
+        return new DomainError(AUTH_ERRORS.SESSION_REVOKED, 'The session has ended: log in again');
       if (stored.rotatedAt !== null) {
         await this.repository.revokeSession(manager, stored.sessionId, 'REFRESH_TOKEN_REUSED');
-        return unauthenticated(
-          'REFRESH_TOKEN_REUSED',
+        return new DomainError(
+          AUTH_ERRORS.REFRESH_TOKEN_REUSED,
           'This refresh token was already used; the session is revoked for safety: log in again',
         );
       }
@@ -139,17 +142,17 @@ export class AuthService {
   }
 
   async logout(principal: Principal): Promise<void> {
-    const person = requireSession(principal);
+    const person = requirePerson(principal);
     await this.repository.revokeSession(this.dataSource.manager, person.sessionId, 'LOGOUT');
   }
 
   /** Changes the password and ends every other session of the person. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<number> {
-    const { personId, sessionId } = requireSession(principal);
+    const { personId, sessionId } = requirePerson(principal);
     const stored = await this.repository.findPersonWithHash(this.dataSource.manager, personId);
     if (stored === null) throw new Error(`person ${personId} of a live session vanished`);
     if (!(await this.passwords.verify(stored.passwordHash, currentPassword))) {
-      throw unauthenticated('INVALID_CREDENTIALS', 'The current password is wrong');
+      throw new DomainError(AUTH_ERRORS.INVALID_CREDENTIALS, 'The current password is wrong');
     }
     const passwordHash = await this.hashPassword(newPassword, stored);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
@@ -163,13 +166,35 @@ export class AuthService {
     if (bearer.startsWith('cwl_')) return this.authenticateApiToken(bearer);
     const claims = await this.signer.verify(bearer);
     const memberships = await this.sessionLookups.submit(claims);
-    if (memberships === null) throw unauthenticated('SESSION_REVOKED', 'The session has ended: log in again');
+    if (memberships === null) throw new DomainError(AUTH_ERRORS.SESSION_REVOKED, 'The session has ended: log in again');
     return {
       kind: 'PERSON',
       personId: claims.personId,
       sessionId: claims.sessionId,
       roles: new Map(memberships.map((membership) => [membership.organizationId, new Set(membership.roles)])),
     };
+  }
+
+  /** Gives an organisation its party: the id under which it, like a person, may hold accounts. */
+  async registerOrganizationParty(manager: EntityManager, organizationId: string): Promise<void> {
+    await this.repository.insertParty(manager, organizationId, 'ORGANIZATION');
+  }
+
+  /** Whether a person or an organisation has this id. */
+  async partyExists(id: string): Promise<boolean> {
+    return this.repository.partyExists(this.dataSource.manager, id);
+  }
+
+  async persons(ids: readonly string[]): Promise<PersonRecord[]> {
+    return this.repository.findPersons(this.dataSource.manager, ids);
+  }
+
+  /** The person registered with this address (compared without case), if any. */
+  async personByEmail(manager: EntityManager, email: string): Promise<PersonRecord | null> {
+    const found = await this.repository.findPersonByEmail(manager, email);
+    return found === null
+      ? null
+      : { id: found.id, name: found.name, email: found.email, status: found.status, createdAt: found.createdAt };
   }
 
   /** Verifies a person's password (accepting an invitation as an existing person). */
@@ -215,7 +240,7 @@ export class AuthService {
     const parsed = parseApiToken(bearer);
     const stored = parsed === null ? null : await this.repository.findLiveApiToken(this.dataSource.manager, parsed.id);
     if (parsed === null || stored === null || !secretMatches(parsed.secret, stored.tokenHash)) {
-      throw unauthenticated('INVALID_TOKEN', 'The API token is not valid (revoked, expired or unknown)');
+      throw new DomainError(AUTH_ERRORS.INVALID_TOKEN, 'The API token is not valid (revoked, expired or unknown)');
     }
     return {
       kind: 'API_TOKEN',
@@ -232,8 +257,7 @@ export class AuthService {
     for (const key of keys) {
       const verdict = assessLogin(states.get(key) ?? null, now, this.policyFor(key));
       if (!verdict.allowed) {
-        throw new DomainError('RATE_LIMITED', 'Too many failed logins: try again later', {
-          reason: 'TOO_MANY_FAILED_LOGINS',
+        throw new DomainError(AUTH_ERRORS.TOO_MANY_FAILED_LOGINS, 'Too many failed logins: try again later', {
           retryAfterSeconds: verdict.retryAfterSeconds,
         });
       }
@@ -268,24 +292,15 @@ export class AuthService {
     };
   }
 
-  private checkedEmail(raw: string): string {
+  /** An email address as it is stored (trimmed, lower case), or INVALID_EMAIL. */
+  checkedEmail(raw: string): string {
     const email = normalizeEmail(raw);
-    if (!isPlausibleEmail(email)) throw validationFailed('INVALID_EMAIL', 'This is not an email address');
+    if (!isPlausibleEmail(email)) throw new DomainError(AUTH_ERRORS.INVALID_EMAIL, 'This is not an email address');
     return email;
   }
 
   private checkPassword(password: string, context: { email: string; name: string }): void {
     const problem = passwordProblem(password, context);
-    if (problem !== null) throw validationFailed('WEAK_PASSWORD', `The password is refused: ${problem}`);
+    if (problem !== null) throw new DomainError(AUTH_ERRORS.WEAK_PASSWORD, `The password is refused: ${problem}`);
   }
-}
-
-/** The person and session behind a principal; API tokens cannot act as a person. */
-export function requireSession(principal: Principal): { personId: string; sessionId: string } {
-  if (principal.kind !== 'PERSON') {
-    throw new DomainError('FORBIDDEN', 'This operation needs a person signed in, not an API token', {
-      reason: 'PERSON_REQUIRED',
-    });
-  }
-  return principal;
 }

@@ -2,7 +2,8 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_OPERATION, requestOf, type RequestWithPrincipal } from '../kernel/graphql/request-principal.js';
 import type { Principal } from '../kernel/principal.js';
-import { DomainError, unauthenticated } from '../kernel/errors/domain-error.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { AUTH_ERRORS } from './auth.errors.js';
 import { AuthService } from './auth.service.js';
 
 /** Remembers, per request, the outcome of authenticating it (several root fields share one request). */
@@ -35,14 +36,15 @@ export class AuthenticationGuard implements CanActivate {
     }
     if (outcome !== null) request.principal = outcome;
     if (isPublic === true || outcome !== null) return true;
-    throw unauthenticated('MISSING_TOKEN', 'Sign in: send "Authorization: Bearer <token>"');
+    throw new DomainError(AUTH_ERRORS.MISSING_TOKEN, 'Sign in: send "Authorization: Bearer <token>"');
   }
 
   private async authenticate(request: RequestWithPrincipal): Promise<Principal | DomainError | null> {
     const header = request.headers['authorization'];
     if (header === undefined || header === '') return null;
     const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,2048})$/.exec(header) : null;
-    if (match === null) return unauthenticated('INVALID_TOKEN', 'The Authorization header must be "Bearer <token>"');
+    if (match === null)
+      return new DomainError(AUTH_ERRORS.INVALID_TOKEN, 'The Authorization header must be "Bearer <token>"');
     try {
       return await this.auth.authenticate(match[1] as string);
     } catch (error) {

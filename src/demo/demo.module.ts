@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { DemoLoader } from './demo.loader.js';
 
-/** The demo federation (organisations come from the global OrganizationsModule). */
-@Module({ imports: [LedgerModule], providers: [DemoLoader] })
+/** The demo federation, loaded into an empty database through the modules' own services. */
+@Module({ imports: [AuthModule, OrganizationsModule, LedgerModule], providers: [DemoLoader] })
 export class DemoModule {}

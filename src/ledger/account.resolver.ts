@@ -5,6 +5,7 @@ import type { Principal } from '../kernel/principal.js';
 import { requireStorableDate } from '../kernel/graphql/dates.js';
 import { toConnection } from '../kernel/graphql/connection.js';
 import { decodeCursor } from '../kernel/graphql/cursor.js';
+import { UUID_PATTERN } from '../kernel/ids.js';
 import { AccountsService } from './accounts.service.js';
 import {
   AccountChangeConnectionModel,
@@ -25,7 +26,6 @@ import {
 import { UnitModel } from './graphql/unit.model.js';
 import { LedgerService } from './ledger.service.js';
 
-const UUID_KEY = /^[0-9a-f-]{36}$/;
 const VERSION_KEY = /^\d{1,19}$/;
 
 @Resolver(() => AccountModel)
@@ -117,7 +117,7 @@ export class AccountResolver {
     const rows = await this.accountsService.accounts(principal, {
       holderId: args.holderId ?? null,
       unitCode: args.unitCode ?? null,
-      afterId: decodeCursor('account', args.after, UUID_KEY),
+      afterId: decodeCursor('account', args.after, UUID_PATTERN),
       limit: args.first + 1,
     });
     return toConnection(

@@ -3,13 +3,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import type { Principal } from '../kernel/principal.js';
-import { conflict, forbidden, notFound, validationFailed } from '../kernel/errors/domain-error.js';
+import { AuditService } from '../kernel/audit/audit.service.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { requireUuid } from '../kernel/ids.js';
 import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.port.js';
-import { refusalError } from './ledger.errors.js';
+import { LEDGER_ERRORS } from './ledger.errors.js';
 import type { AccountChangeKind, AccountChangeRecord, AccountRecord, UnitRecord } from './ledger.records.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { decideLimits, decideStatusChange, type StatusTarget, type TermsDecision } from './rules/account-terms.js';
-import { isUuid } from './rules/check-request.js';
 import type { AccountKind, UnitKind } from './rules/ledger-model.js';
 
 export interface NewUnit {
@@ -43,13 +44,17 @@ export class AccountsService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(LedgerRepository) private readonly repository: LedgerRepository,
     @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   /** Creates a unit; creating the same unit again returns it, a different one under the code is a CONFLICT. */
   async createUnit(principal: Principal, unit: NewUnit): Promise<UnitRecord> {
     this.access.assertMayCreateUnit(principal, unit.issuerId);
     if (unit.kind === 'HOURS' && unit.scale !== 0) {
-      throw validationFailed('HOURS_IN_MINUTES', 'Hours are kept in whole minutes: an HOURS unit has scale 0');
+      throw new DomainError(
+        LEDGER_ERRORS.HOURS_IN_MINUTES,
+        'Hours are kept in whole minutes: an HOURS unit has scale 0',
+      );
     }
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       await this.repository.insertUnit(manager, unit);
@@ -61,14 +66,17 @@ export class AccountsService {
         stored.scale === unit.scale &&
         stored.issuerId === unit.issuerId;
       if (!same)
-        throw conflict('UNIT_EXISTS', `Unit ${unit.code} already exists with other terms`, { code: unit.code });
+        throw new DomainError(LEDGER_ERRORS.UNIT_EXISTS, `Unit ${unit.code} already exists with other terms`, {
+          code: unit.code,
+        });
       return stored;
     });
   }
 
   async unit(code: string): Promise<UnitRecord> {
     const [unit] = await this.repository.findUnits(this.dataSource.manager, [code]);
-    if (unit === undefined) throw notFound('UNIT_NOT_FOUND', `Unit ${code} does not exist`, { code });
+    if (unit === undefined)
+      throw new DomainError(LEDGER_ERRORS.UNIT_NOT_FOUND, `Unit ${code} does not exist`, { code });
     return unit;
   }
 
@@ -82,7 +90,9 @@ export class AccountsService {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const [unit] = await this.repository.findUnits(manager, [input.unitCode]);
       if (unit === undefined) {
-        throw notFound('UNIT_NOT_FOUND', `Unit ${input.unitCode} does not exist`, { unitCode: input.unitCode });
+        throw new DomainError(LEDGER_ERRORS.UNIT_NOT_FOUND, `Unit ${input.unitCode} does not exist`, {
+          unitCode: input.unitCode,
+        });
       }
       await this.access.assertMayOpenAccount(principal, {
         holderId,
@@ -108,7 +118,14 @@ export class AccountsService {
       };
       if (await this.repository.insertAccount(manager, account, 'Opened')) {
         const opened = await this.requireAccount(manager, account.id);
-        await this.access.recordAccountOpened(manager, principal, opened);
+        await this.audit.record(manager, {
+          actor: principal,
+          action: 'ACCOUNT_OPENED',
+          organizationId: opened.issuerId,
+          relatedPartyId: opened.holderId === opened.issuerId ? null : opened.holderId,
+          subject: { type: 'ACCOUNT', id: opened.id },
+          after: { ...termsOf(opened), holderId: opened.holderId, unitCode: opened.unitCode, name: opened.name },
+        });
         return opened;
       }
       const existing = await this.requireAccount(manager, account.id);
@@ -123,9 +140,13 @@ export class AccountsService {
         opening?.creditLimit === input.creditLimit &&
         opening.upperLimit === input.upperLimit;
       if (!same) {
-        throw conflict('EXISTS_WITH_DIFFERENT_CONTENT', `Account ${account.id} already exists with other terms`, {
-          id: account.id,
-        });
+        throw new DomainError(
+          LEDGER_ERRORS.EXISTS_WITH_DIFFERENT_CONTENT,
+          `Account ${account.id} already exists with other terms`,
+          {
+            id: account.id,
+          },
+        );
       }
       return existing;
     });
@@ -181,10 +202,21 @@ export class AccountsService {
         case 'UNCHANGED':
           return account;
         case 'REFUSED':
-          throw refusalError(decision.refusal);
+          throw DomainError.fromRefusal(decision.refusal);
         case 'CHANGED': {
           const updated = await this.repository.updateAccountTerms(manager, decision.next, change, reason);
-          await this.access.recordTermsChange(manager, principal, { before: account, after: updated, reason });
+          await this.audit.record(manager, {
+            actor: principal,
+            action:
+              account.creditLimit !== updated.creditLimit || account.upperLimit !== updated.upperLimit
+                ? 'CREDIT_LINE_CHANGED'
+                : `ACCOUNT_${updated.status === 'ACTIVE' ? 'UNFROZEN' : updated.status}`,
+            organizationId: updated.issuerId,
+            relatedPartyId: updated.holderId === updated.issuerId ? null : updated.holderId,
+            subject: { type: 'ACCOUNT', id: updated.id },
+            before: termsOf(account),
+            after: { ...termsOf(updated), reason },
+          });
           return updated;
         }
       }
@@ -196,8 +228,8 @@ export class AccountsService {
     const account = await this.requireAccount(this.dataSource.manager, id);
     const [granted] = await this.access.accessTo(principal, [account]);
     if (granted === 'NONE' || (level === 'DETAIL' && granted !== 'DETAIL')) {
-      throw forbidden(
-        'ACCOUNT_NOT_VISIBLE',
+      throw new DomainError(
+        LEDGER_ERRORS.ACCOUNT_NOT_VISIBLE,
         `You may not see ${level === 'DETAIL' ? 'the history of ' : ''}account ${account.id}`,
         {
           accountId: account.id,
@@ -238,14 +270,18 @@ export class AccountsService {
   async requireAccount(manager: EntityManager, id: string, lock = false): Promise<AccountRecord> {
     const accountId = requireUuid(id, 'accountId');
     const account = await this.repository.findAccount(manager, accountId, lock);
-    if (account === null) throw notFound('ACCOUNT_NOT_FOUND', `Account ${id} does not exist`, { accountId });
+    if (account === null) {
+      throw new DomainError(LEDGER_ERRORS.ACCOUNT_NOT_FOUND, `Account ${id} does not exist`, { accountId });
+    }
     return account;
   }
 }
 
-/** A UUID in the canonical lower case, or a VALIDATION_FAILED naming the field. */
-export function requireUuid(id: string, field: string): string {
-  const lower = id.toLowerCase();
-  if (!isUuid(lower)) throw validationFailed('INVALID_ID', `${field} must be a UUID`, { field });
-  return lower;
+/** What the audit log keeps of an account's terms. */
+function termsOf(account: AccountRecord): Record<string, string | null> {
+  return {
+    status: account.status,
+    creditLimit: account.creditLimit.toString(),
+    upperLimit: account.upperLimit?.toString() ?? null,
+  };
 }

@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import type { Principal } from '../kernel/principal.js';
 import type { AccountRecord, UnitRecord } from './ledger.records.js';
 import type { LedgerRequest, Refusal, Side } from './rules/ledger-model.js';
@@ -43,12 +42,4 @@ export interface LedgerAccess {
   accountScope(principal: Principal): Promise<AccountScope>;
   /** Whether the caller may see a unit's totals (the members of its issuer may). */
   mayReadTrialBalance(principal: Principal, unit: UnitRecord): boolean;
-  /** Writes the audit record of a new account and its credit line, in the same database transaction. */
-  recordAccountOpened(manager: EntityManager, principal: Principal, account: AccountRecord): Promise<void>;
-  /** Writes the audit record of a change of an account's terms, in the same database transaction. */
-  recordTermsChange(
-    manager: EntityManager,
-    principal: Principal,
-    change: { before: AccountRecord; after: AccountRecord; reason: string },
-  ): Promise<void>;
 }

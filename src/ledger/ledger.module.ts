@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
+import type { DomainModule } from '../kernel/domain-module.js';
 import { AccountResolver } from './account.resolver.js';
 import { AccountsService } from './accounts.service.js';
 import { HoldExpiryScheduler } from './hold-expiry.scheduler.js';
+import { LEDGER_ERRORS } from './ledger.errors.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
 import { EntryResolver, TransactionResolver } from './transaction.resolver.js';
 import { UnitResolver } from './unit.resolver.js';
 
-/** Units, accounts, transactions, holds: the double-entry ledger. Knows nothing of who holds accounts. */
+/**
+ * Units, accounts, transactions, holds: the double-entry ledger. Knows nothing of who holds accounts: who
+ * may do what is asked of the LEDGER_ACCESS port, which a module above provides.
+ */
 @Module({
   providers: [
     LedgerRepository,
@@ -23,5 +28,10 @@ import { UnitResolver } from './unit.resolver.js';
 })
 export class LedgerModule {}
 
-/** Every resolver of the ledger, for generating schema.graphql without a database. */
-export const LEDGER_RESOLVERS = [UnitResolver, AccountResolver, TransactionResolver, EntryResolver];
+export const LEDGER: DomainModule = {
+  name: 'ledger',
+  module: LedgerModule,
+  resolvers: [UnitResolver, AccountResolver, TransactionResolver, EntryResolver],
+  reasons: LEDGER_ERRORS,
+  tables: ['unit', 'account', 'account_change', 'transaction_outcome', 'ledger_transaction', 'entry', 'open_hold'],
+};

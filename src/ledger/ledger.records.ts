@@ -92,3 +92,15 @@ export interface TrialBalanceRecord {
   readonly debitsPending: bigint;
   readonly creditsPending: bigint;
 }
+
+/** The ledger's vocabulary, for the modules that move value through it. */
+export type {
+  AccountKind,
+  LedgerRequest,
+  MetadataEntry,
+  Refusal,
+  Side,
+  TransactionStatus,
+  UnitKind,
+} from './rules/ledger-model.js';
+export { refusal } from './rules/ledger-model.js';

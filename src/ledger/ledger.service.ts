@@ -1,19 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { assert } from '../kernel/assert.js';
 import type { AppConfig } from '../kernel/config/app-config.js';
 import { APP_CONFIG } from '../kernel/config/config.module.js';
-import { runInTransaction } from '../kernel/database/run-in-transaction.js';
-import { forbidden, notFound } from '../kernel/errors/domain-error.js';
-import { refusalError } from './ledger.errors.js';
-import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from './ledger.records.js';
-import type { Principal } from '../kernel/principal.js';
-import { LEDGER_ACCESS, type BatchView, type LedgerAccess, type RequestAuthorizer } from './ledger-access.port.js';
-import { LedgerRepository } from './ledger.repository.js';
 import { Coalescer, type CoalescerStats } from '../kernel/database/coalescer.js';
+import { runInTransaction } from '../kernel/database/run-in-transaction.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { isUuid, requireUuid } from '../kernel/ids.js';
+import { systemPrincipal, type Principal } from '../kernel/principal.js';
+import { LEDGER_ACCESS, type BatchView, type LedgerAccess, type RequestAuthorizer } from './ledger-access.port.js';
+import { LEDGER_ERRORS } from './ledger.errors.js';
+import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from './ledger.records.js';
+import { LedgerRepository } from './ledger.repository.js';
 import { applyBatch, type BatchPlan, type PreparedRequest } from './rules/apply-batch.js';
-import { isUuid } from './rules/check-request.js';
-import { requireUuid } from './accounts.service.js';
+import { checkRequest, type CheckedRequest } from './rules/check-request.js';
 import { contentHash, expiryTransactionId } from './rules/content-hash.js';
 import { MAX_BATCH_SIZE } from './rules/ledger-limits.js';
 import {
@@ -30,17 +30,21 @@ export type SubmissionResult =
 
 export type BalanceBasis = 'RECORDED' | 'EFFECTIVE';
 
-/** A request with its caller's authorizer, or null for the ledger's own requests (hold expiry, demo data). */
-export interface SubmittedRequest {
-  readonly request: LedgerRequest;
-  readonly authorize: RequestAuthorizer | null;
+/** A request whose shape was checked, with its caller's authorizer. */
+interface AuthorizedRequest {
+  readonly request: CheckedRequest;
+  readonly authorize: RequestAuthorizer;
 }
 
 const EXPIRY_SWEEP_SIZE = 500;
 
+/** The ledger's own sweeper: it may expire holds that reached their timeout, and do nothing else. */
+const HOLD_EXPIRY = systemPrincipal('ledger.hold-expiry', { expiresHolds: true });
+
 /**
- * Moves value. Every write, single or bulk, goes through `submit`: one database transaction per batch that
- * locks the touched accounts in id order, decides every item in memory (rules/apply-batch.ts) and writes
+ * Moves value. Every write, single or bulk, is decided by one batch: its shapes checked before the database
+ * is touched, then one database transaction that locks the touched accounts in id order, asks the caller's
+ * rights of each request (LEDGER_ACCESS), decides every item in memory (rules/apply-batch.ts) and writes
  * all rows in one statement.
  */
 @Injectable()
@@ -48,7 +52,7 @@ export class LedgerService {
   private readonly logger = new Logger(LedgerService.name);
 
   /** Single requests from concurrent callers travel together (see coalescer.ts). */
-  private readonly coalescer: Coalescer<SubmittedRequest, SubmissionResult>;
+  private readonly coalescer: Coalescer<AuthorizedRequest, SubmissionResult>;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -56,82 +60,46 @@ export class LedgerService {
     @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.coalescer = new Coalescer((items) => this.submit(items), config.coalescing);
+    this.coalescer = new Coalescer(
+      (items) => runInTransaction(this.dataSource, 'READ COMMITTED', (manager) => this.decide(manager, items)),
+      config.coalescing,
+    );
   }
 
   /**
-   * Applies an ordered batch; returns one result per request, in order. Each request may come with its
-   * caller's authorizer, which sees the touched accounts once they are locked: a request it refuses is left
-   * out (FORBIDDEN, not kept against its id) and the others go on. Requests without one are the ledger's own.
+   * Applies an ordered batch for a caller, in one database transaction; one result per request, in order.
+   * A request the caller may not make is refused alone (FORBIDDEN, not kept against its id).
    */
-  async submit(items: readonly SubmittedRequest[]): Promise<SubmissionResult[]> {
-    assert(items.length <= MAX_BATCH_SIZE, `a batch has at most ${MAX_BATCH_SIZE} requests`);
-    if (items.length === 0) return [];
-    const requests = items.map((item) => item.request);
-    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      const referencedIds = unique(requests.map(referencedId).filter((id): id is string => id !== null && isUuid(id)));
-      const referenced = await this.repository.loadReferenced(manager, referencedIds);
-      const locked = await this.repository.lockBatch(manager, {
-        accountIds: unique([
-          ...requests.flatMap((request) =>
-            request.type === 'TRANSFER' ? request.entries.map((e) => e.accountId) : [],
-          ),
-          ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
-        ]).filter(isUuid),
-        unitCodes: unique(requests.flatMap((request) => (request.type === 'TRANSFER' ? [request.unitCode] : []))),
-        transactionIds: unique(requests.map((request) => request.id).filter(isUuid)),
-        referencedIds,
-      });
-      const accounts = new Map(locked.accounts.map((account) => [account.id, account]));
-      const references = new Map(referenced.map((transaction) => [transaction.id, transaction]));
-      const view: BatchView = { account: (id) => accounts.get(id), referenced: (id) => references.get(id) };
-      const forbidden = items.map((item) => item.authorize?.(item.request, view) ?? null);
-      const prepared: PreparedRequest[] = items
-        .filter((_, index) => forbidden[index] === null)
-        .map(({ request }) => ({ request, contentHash: contentHash(request) }));
-      const plan = applyBatch(
-        prepared,
-        {
-          accounts,
-          units: locked.units,
-          referenced: new Map(
-            referenced.map((transaction): [string, ReferencedTransaction] => [
-              transaction.id,
-              { ...transaction, referencedBy: locked.referencedBy.get(transaction.id) ?? null },
-            ]),
-          ),
-          outcomes: locked.outcomes,
-        },
-        locked.now,
-      );
-      const sequences = plan.outcomes.length > 0 ? await this.repository.writeBatch(manager, plan) : new Map();
-      const records = writtenRecords(plan, sequences);
-      // A replay returns the transaction as stored (only these are read back).
-      const replayed = plan.results.flatMap((result) => (result.status === 'REPLAYED' ? [result.transactionId] : []));
-      for (const record of await this.repository.findTransactions(manager, unique(replayed))) {
-        records.set(record.id, record);
-      }
-      let next = 0;
-      return forbidden.map((refusal): SubmissionResult => {
-        if (refusal !== null) return { ok: false, refusal, replayed: false };
-        const result = plan.results[next++];
-        assert(result !== undefined, 'every admitted request has a result');
-        if (result.status === 'REFUSED') return { ok: false, refusal: result.refusal, replayed: result.replayed };
-        const id = result.status === 'APPLIED' ? result.transaction.id : result.transactionId;
-        const transaction = records.get(id);
-        assert(transaction !== undefined, `transaction ${id} was written and must be readable`);
-        return { ok: true, transaction, replayed: result.status === 'REPLAYED' };
-      });
+  async submit(principal: Principal, requests: readonly LedgerRequest[]): Promise<SubmissionResult[]> {
+    assert(requests.length <= MAX_BATCH_SIZE, `a batch has at most ${MAX_BATCH_SIZE} requests`);
+    const authorize = this.access.requestAuthorizer(principal);
+    const checks = requests.map(checkRequest);
+    const admitted = checks.flatMap((check) => (check.ok ? [{ request: check.request, authorize }] : []));
+    const decided =
+      admitted.length === 0
+        ? []
+        : await runInTransaction(this.dataSource, 'READ COMMITTED', (manager) => this.decide(manager, admitted));
+    let next = 0;
+    return checks.map((check): SubmissionResult => {
+      if (!check.ok) return { ok: false, refusal: check.refusal, replayed: false };
+      const result = decided[next++];
+      assert(result !== undefined, 'every admitted request has a result');
+      return result;
     });
   }
 
-  /** Applies one request, batched with concurrent ones; a refusal becomes the API error. */
+  /** Applies one request for a caller, batched with concurrent ones; a refusal becomes the API error. */
   async submitOne(
+    principal: Principal,
     request: LedgerRequest,
-    authorize: RequestAuthorizer,
   ): Promise<{ transaction: TransactionRecord; replayed: boolean }> {
-    const result = await this.coalescer.submit({ request, authorize });
-    if (!result.ok) throw refusalError(result.refusal, result.replayed);
+    const check = checkRequest(request);
+    if (!check.ok) throw DomainError.fromRefusal(check.refusal);
+    const result = await this.coalescer.submit({
+      request: check.request,
+      authorize: this.access.requestAuthorizer(principal),
+    });
+    if (!result.ok) throw DomainError.fromRefusal(result.refusal, result.replayed ? { replayed: true } : {});
     return { transaction: result.transaction, replayed: result.replayed };
   }
 
@@ -145,17 +113,14 @@ export class LedgerService {
     for (;;) {
       const holdIds = await this.repository.dueHolds(this.dataSource.manager, EXPIRY_SWEEP_SIZE);
       if (holdIds.length === 0) return expired;
-      // The sweeper acts for the ledger itself: a hold's timeout was agreed when it was placed.
       const results = await this.submit(
+        HOLD_EXPIRY,
         holdIds.map((holdId) => ({
-          request: {
-            type: 'EXPIRE_HOLD' as const,
-            id: expiryTransactionId(holdId),
-            holdId,
-            memo: 'Expired: the hold reached its timeout',
-            metadata: {},
-          },
-          authorize: null,
+          type: 'EXPIRE_HOLD' as const,
+          id: expiryTransactionId(holdId),
+          holdId,
+          memo: 'Expired: the hold reached its timeout',
+          metadata: [],
         })),
       );
       const applied = results.filter((result) => result.ok && !result.replayed).length;
@@ -168,17 +133,81 @@ export class LedgerService {
     }
   }
 
+  /**
+   * Decides a batch of checked requests inside the caller's database transaction: locks the touched accounts,
+   * asks each request's authorizer (a refused one is left out, its neighbours go on), applies the rest in
+   * memory and writes everything in one statement. One result per request, in order.
+   */
+  private async decide(manager: EntityManager, items: readonly AuthorizedRequest[]): Promise<SubmissionResult[]> {
+    const requests = items.map((item) => item.request);
+    const referencedIds = unique(requests.map(referencedId).filter((id): id is string => id !== null));
+    const referenced = await this.repository.loadReferenced(manager, referencedIds);
+    const locked = await this.repository.lockBatch(manager, {
+      accountIds: unique([
+        ...requests.flatMap((request) => (request.type === 'TRANSFER' ? request.entries.map((e) => e.accountId) : [])),
+        ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
+      ]),
+      unitCodes: unique(requests.flatMap((request) => (request.type === 'TRANSFER' ? [request.unitCode] : []))),
+      transactionIds: unique(requests.map((request) => request.id)),
+      referencedIds,
+    });
+    const accounts = new Map(locked.accounts.map((account) => [account.id, account]));
+    const references = new Map(referenced.map((transaction) => [transaction.id, transaction]));
+    const view: BatchView = { account: (id) => accounts.get(id), referenced: (id) => references.get(id) };
+    const forbidden = items.map((item) => item.authorize(item.request, view));
+    const prepared: PreparedRequest[] = items
+      .filter((_, index) => forbidden[index] === null)
+      .map(({ request }) => ({ request, contentHash: contentHash(request) }));
+    const plan = applyBatch(
+      prepared,
+      {
+        accounts,
+        units: locked.units,
+        referenced: new Map(
+          referenced.map((transaction): [string, ReferencedTransaction] => [
+            transaction.id,
+            { ...transaction, referencedBy: locked.referencedBy.get(transaction.id) ?? null },
+          ]),
+        ),
+        outcomes: locked.outcomes,
+      },
+      locked.now,
+    );
+    const sequences = plan.outcomes.length > 0 ? await this.repository.writeBatch(manager, plan) : new Map();
+    const records = writtenRecords(plan, sequences);
+    // A replay returns the transaction as stored (only these are read back).
+    const replayed = plan.results.flatMap((result) => (result.status === 'REPLAYED' ? [result.transactionId] : []));
+    for (const record of await this.repository.findTransactions(manager, unique(replayed))) {
+      records.set(record.id, record);
+    }
+    let next = 0;
+    return forbidden.map((refusal): SubmissionResult => {
+      if (refusal !== null) return { ok: false, refusal, replayed: false };
+      const result = plan.results[next++];
+      assert(result !== undefined, 'every admitted request has a result');
+      if (result.status === 'REFUSED') return { ok: false, refusal: result.refusal, replayed: result.replayed };
+      const id = result.status === 'APPLIED' ? result.transaction.id : result.transactionId;
+      const transaction = records.get(id);
+      assert(transaction !== undefined, `transaction ${id} was written and must be readable`);
+      return { ok: true, transaction, replayed: result.status === 'REPLAYED' };
+    });
+  }
+
   /** A transaction, for a caller who may see the history of at least one of its accounts. */
   async transaction(principal: Principal, id: string): Promise<TransactionRecord> {
     const [record] = await this.repository.findTransactions(this.dataSource.manager, [requireUuid(id, 'id')]);
-    if (record === undefined) throw notFound('TRANSACTION_NOT_FOUND', `Transaction ${id} does not exist`, { id });
+    if (record === undefined) {
+      throw new DomainError(LEDGER_ERRORS.TRANSACTION_NOT_FOUND, `Transaction ${id} does not exist`, { id });
+    }
     const accounts = await this.repository.findAccounts(
       this.dataSource.manager,
       unique(record.entries.map((entry) => entry.accountId)),
     );
     const levels = await this.access.accessTo(principal, accounts);
     if (!levels.includes('DETAIL')) {
-      throw forbidden('TRANSACTION_NOT_VISIBLE', `You may not see transaction ${record.id}`, { id: record.id });
+      throw new DomainError(LEDGER_ERRORS.TRANSACTION_NOT_VISIBLE, `You may not see transaction ${record.id}`, {
+        id: record.id,
+      });
     }
     return record;
   }
@@ -212,9 +241,13 @@ export class LedgerService {
     const readable = units.filter((unit) => this.access.mayReadTrialBalance(principal, unit));
     if (unitCodes !== null && readable.length < units.length) {
       const hidden = units.filter((unit) => !readable.includes(unit)).map((unit) => unit.code);
-      throw forbidden('TRIAL_BALANCE_NOT_VISIBLE', `You may not see the totals of ${hidden.join(', ')}`, {
-        unitCodes: hidden,
-      });
+      throw new DomainError(
+        LEDGER_ERRORS.TRIAL_BALANCE_NOT_VISIBLE,
+        `You may not see the totals of ${hidden.join(', ')}`,
+        {
+          unitCodes: hidden,
+        },
+      );
     }
     if (readable.length === 0) return [];
     return this.repository.trialBalance(

@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
 import type { Principal } from '../kernel/principal.js';
-import { DomainError } from '../kernel/errors/domain-error.js';
 import { requireStorableDate } from '../kernel/graphql/dates.js';
 import { toConnection } from '../kernel/graphql/connection.js';
 import { decodeCursor } from '../kernel/graphql/cursor.js';
@@ -22,12 +21,10 @@ import {
   EntryModel,
   HistoryConnectionModel,
   HistoryEntryModel,
-  LedgerErrorModel,
   TransactionModel,
   TransactionPayloadModel,
   TransactionResultModel,
 } from './graphql/transaction.model.js';
-import { LEDGER_ACCESS, type LedgerAccess } from './ledger-access.port.js';
 import { LedgerService } from './ledger.service.js';
 import type { LedgerRequest } from './rules/ledger-model.js';
 
@@ -38,7 +35,6 @@ export class TransactionResolver {
   constructor(
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(AccountsService) private readonly accounts: AccountsService,
-    @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
   ) {}
 
   @Mutation(() => TransactionPayloadModel, {
@@ -58,30 +54,11 @@ export class TransactionResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: PostTransactionsInput,
   ): Promise<TransactionResultModel[]> {
-    const mapped = input.transactions.map((item): LedgerRequest | DomainError => {
-      try {
-        return transferRequest(item, false);
-      } catch (error) {
-        if (error instanceof DomainError) return error;
-        throw error;
-      }
-    });
-    const requests = mapped.filter((item): item is LedgerRequest => !(item instanceof DomainError));
-    const authorize = this.access.requestAuthorizer(principal);
-    const results = await this.ledger.submit(requests.map((request) => ({ request, authorize })));
-    let next = 0;
-    return mapped.map((item, index): TransactionResultModel => {
-      const id = input.transactions[index]?.id ?? '';
-      if (item instanceof DomainError) {
-        const error = { code: item.code, reason: item.details.reason, message: item.message };
-        return { id, transaction: null, error: error, replayed: false };
-      }
-      const result = results[next++];
-      if (result === undefined) throw new Error('every request has a result');
-      return result.ok
-        ? { id, transaction: TransactionModel.from(result.transaction), error: null, replayed: result.replayed }
-        : { id, transaction: null, error: LedgerErrorModel.from(result.refusal), replayed: result.replayed };
-    });
+    const results = await this.ledger.submit(
+      principal,
+      input.transactions.map((item) => transferRequest(item, false)),
+    );
+    return results.map((result, index) => TransactionResultModel.from(input.transactions[index]?.id ?? '', result));
   }
 
   @Mutation(() => TransactionPayloadModel, {
@@ -170,7 +147,7 @@ export class TransactionResolver {
   }
 
   private async submitOne(principal: Principal, request: LedgerRequest): Promise<TransactionPayloadModel> {
-    const { transaction, replayed } = await this.ledger.submitOne(request, this.access.requestAuthorizer(principal));
+    const { transaction, replayed } = await this.ledger.submitOne(principal, request);
     return { transaction: TransactionModel.from(transaction), replayed };
   }
 }

@@ -5,14 +5,17 @@ import type { Principal } from '../kernel/principal.js';
 import type { AppConfig } from '../kernel/config/app-config.js';
 import { APP_CONFIG } from '../kernel/config/config.module.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
-import { conflict, DomainError, forbidden, notFound, validationFailed } from '../kernel/errors/domain-error.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { requirePerson } from '../kernel/graphql/request-principal.js';
+import { AuditService } from '../kernel/audit/audit.service.js';
 import { hashSecret, newSecret } from '../auth/auth-secrets.js';
-import { AuthService, requireSession, type AuthSession } from '../auth/auth.service.js';
+import { AUTH_ERRORS } from '../auth/auth.errors.js';
+import { AuthService, type AuthSession } from '../auth/auth.service.js';
+import { ORGANIZATIONS_ERRORS } from './organizations.errors.js';
 import { EMAIL_SENDER, type EmailSender } from '../kernel/email-sender.js';
 import type { InvitationRecord, MembershipRecord } from './organizations.records.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import { normalizeRoles, OrganizationsService } from './organizations.service.js';
-import { isPlausibleEmail, normalizeEmail } from '../auth/rules/credentials.js';
 
 const INVITATION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -30,6 +33,7 @@ export class InvitationsService {
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(EMAIL_SENDER) private readonly email: EmailSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   async invite(
@@ -37,8 +41,7 @@ export class InvitationsService {
     input: { organizationId: string; email: string; roles: readonly string[] },
   ): Promise<InvitationRecord> {
     await this.organizations.requireRole(principal, input.organizationId, ['ADMIN']);
-    const email = normalizeEmail(input.email);
-    if (!isPlausibleEmail(email)) throw validationFailed('INVALID_EMAIL', 'This is not an email address');
+    const email = this.auth.checkedEmail(input.email);
     const roles = normalizeRoles(input.roles);
     const token = newSecret();
     const invitation = await runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
@@ -48,24 +51,17 @@ export class InvitationsService {
         organizationId: organization.id,
         email,
         roles,
-        invitedBy: requireSession(principal).personId,
+        invitedBy: requirePerson(principal).personId,
         expiresAt: new Date(Date.now() + this.config.auth.invitationTtlSeconds * 1000),
         tokenHash: hashSecret(token),
       });
-      await this.organizations.audit(
-        manager,
-        principal,
-        organization.id,
-        'INVITATION_CREATED',
-        'INVITATION',
-        invitation.id,
-        null,
-        {
-          email,
-          roles,
-          expiresAt: invitation.expiresAt.toISOString(),
-        },
-      );
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'INVITATION_CREATED',
+        organizationId: organization.id,
+        subject: { type: 'INVITATION', id: invitation.id },
+        after: { email, roles, expiresAt: invitation.expiresAt.toISOString() },
+      });
       return { invitation, organizationName: organization.name };
     });
     await this.email.send({
@@ -82,22 +78,25 @@ export class InvitationsService {
   async revoke(principal: Principal, invitationId: string): Promise<InvitationRecord> {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const invitation = await this.repository.findInvitation(manager, invitationId, true);
-      if (invitation === null) throw notFound('INVITATION_NOT_FOUND', 'No such invitation', { invitationId });
+      if (invitation === null) {
+        throw new DomainError(ORGANIZATIONS_ERRORS.INVITATION_NOT_FOUND, 'No such invitation', { invitationId });
+      }
       await this.organizations.requireRole(principal, invitation.organizationId, ['ADMIN'], manager);
       if (invitation.acceptedAt !== null || invitation.revokedAt !== null) {
-        throw conflict('INVITATION_CLOSED', 'The invitation was already accepted or revoked', { invitationId });
+        throw new DomainError(
+          ORGANIZATIONS_ERRORS.INVITATION_CLOSED,
+          'The invitation was already accepted or revoked',
+          { invitationId },
+        );
       }
       const revoked = await this.repository.closeInvitation(manager, invitation.id, 'REVOKED');
-      await this.organizations.audit(
-        manager,
-        principal,
-        invitation.organizationId,
-        'INVITATION_REVOKED',
-        'INVITATION',
-        invitation.id,
-        { email: invitation.email },
-        null,
-      );
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'INVITATION_REVOKED',
+        organizationId: invitation.organizationId,
+        subject: { type: 'INVITATION', id: invitation.id },
+        before: { email: invitation.email },
+      });
       return revoked;
     });
   }
@@ -116,27 +115,33 @@ export class InvitationsService {
     name: string | null;
     password: string;
   }): Promise<{ membership: MembershipRecord; session: AuthSession }> {
-    const refused = (reason: string, message: string) => new DomainError('UNAUTHENTICATED', message, { reason });
-    if (!INVITATION_TOKEN.test(input.token)) throw refused('INVALID_INVITATION', 'The invitation token is not valid');
+    const invalid = () => new DomainError(ORGANIZATIONS_ERRORS.INVALID_INVITATION, 'The invitation token is not valid');
+    if (!INVITATION_TOKEN.test(input.token)) throw invalid();
     const tokenHash = hashSecret(input.token);
     const preview = await this.repository.lockInvitationByHash(this.dataSource.manager, tokenHash);
-    if (preview === null) throw refused('INVALID_INVITATION', 'The invitation token is not valid');
-    const existing = await this.repository.findPersonByEmail(this.dataSource.manager, preview.email);
+    if (preview === null) throw invalid();
+    const existing = await this.auth.personByEmail(this.dataSource.manager, preview.email);
     let passwordHash: string | null = null;
     if (existing === null) {
       if (input.name === null || input.name.trim() === '') {
-        throw validationFailed('NAME_REQUIRED', 'A new member gives a name to register with');
+        throw new DomainError(ORGANIZATIONS_ERRORS.NAME_REQUIRED, 'A new member gives a name to register with');
       }
       passwordHash = await this.auth.hashPassword(input.password, { email: preview.email, name: input.name });
     } else if (!(await this.auth.verifyPassword(existing.id, input.password))) {
-      throw refused('INVALID_CREDENTIALS', 'The password is wrong for the invited address');
+      throw new DomainError(AUTH_ERRORS.INVALID_CREDENTIALS, 'The password is wrong for the invited address');
     }
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const invitation = await this.repository.lockInvitationByHash(manager, tokenHash);
-      if (invitation === null) throw refused('INVALID_INVITATION', 'The invitation token is not valid');
-      if (invitation.acceptedAt !== null) throw refused('INVITATION_USED', 'The invitation was already accepted');
-      if (invitation.revokedAt !== null) throw refused('INVITATION_REVOKED', 'The invitation was revoked');
-      if (invitation.expiresAt <= new Date()) throw refused('INVITATION_EXPIRED', 'The invitation has expired');
+      if (invitation === null) throw invalid();
+      if (invitation.acceptedAt !== null) {
+        throw new DomainError(ORGANIZATIONS_ERRORS.INVITATION_USED, 'The invitation was already accepted');
+      }
+      if (invitation.revokedAt !== null) {
+        throw new DomainError(ORGANIZATIONS_ERRORS.INVITATION_REVOKED, 'The invitation was revoked');
+      }
+      if (invitation.expiresAt <= new Date()) {
+        throw new DomainError(ORGANIZATIONS_ERRORS.INVITATION_EXPIRED, 'The invitation has expired');
+      }
       const person =
         existing ??
         (await this.auth.createPerson(manager, {
@@ -144,27 +149,24 @@ export class InvitationsService {
           name: (input.name ?? '').trim(),
           passwordHash: passwordHash ?? '',
         }));
-      if (person.status !== 'ACTIVE') throw forbidden('PERSON_DISABLED', 'This person is disabled');
-      const actor = { kind: 'PERSON' as const, personId: person.id, sessionId: '', roles: new Map() };
+      if (person.status !== 'ACTIVE') throw new DomainError(AUTH_ERRORS.PERSON_DISABLED, 'This person is disabled');
+      // The person accepting acts in their new session.
+      const session = await this.auth.startSession(manager, person);
+      const actor = { kind: 'PERSON' as const, personId: person.id, sessionId: session.sessionId, roles: new Map() };
       await this.repository.closeInvitation(manager, invitation.id, { acceptedBy: person.id });
       const membership = await this.organizations.addMember(manager, actor, {
         organizationId: invitation.organizationId,
         personId: person.id,
         roles: invitation.roles,
       });
-      await this.organizations.audit(
-        manager,
+      await this.audit.record(manager, {
         actor,
-        invitation.organizationId,
-        'INVITATION_ACCEPTED',
-        'INVITATION',
-        invitation.id,
-        null,
-        {
-          personId: person.id,
-        },
-      );
-      return { membership, session: await this.auth.startSession(manager, person) };
+        action: 'INVITATION_ACCEPTED',
+        organizationId: invitation.organizationId,
+        subject: { type: 'INVITATION', id: invitation.id },
+        after: { personId: person.id },
+      });
+      return { membership, session };
     });
   }
 }

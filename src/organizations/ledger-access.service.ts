@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { Principal } from '../kernel/principal.js';
-import { forbidden, notFound } from '../kernel/errors/domain-error.js';
+import { DataSource } from 'typeorm';
+import { AuthService } from '../auth/auth.service.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { rolesIn, type Principal } from '../kernel/principal.js';
 import type { AccessLevel, AccountScope, LedgerAccess, RequestAuthorizer } from '../ledger/ledger-access.port.js';
-import type { AccountRecord, UnitRecord } from '../ledger/ledger.records.js';
-import { auditActor } from './audit.js';
+import { refusal, type AccountRecord, type UnitRecord } from '../ledger/ledger.records.js';
+import { ORGANIZATIONS_ERRORS } from './organizations.errors.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import {
   accessLevel,
@@ -15,7 +16,6 @@ import {
   maySetCreditLines,
   mayStewardUnit,
 } from './rules/access-rules.js';
-import { rolesIn } from '../kernel/principal.js';
 
 /** The ledger's door (LEDGER_ACCESS): the rules of rules/access-rules.ts, with what they need loaded. */
 @Injectable()
@@ -23,13 +23,16 @@ export class LedgerAccessService implements LedgerAccess {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrganizationsRepository) private readonly repository: OrganizationsRepository,
+    @Inject(AuthService) private readonly auth: AuthService,
   ) {}
 
   assertMayCreateUnit(principal: Principal, issuerId: string): void {
     if (!mayCreateUnit(principal, issuerId)) {
-      throw forbidden('ROLE_REQUIRED', 'Only a TREASURER or ADMIN of the issuing organisation may create its units', {
-        organizationId: issuerId,
-      });
+      throw new DomainError(
+        ORGANIZATIONS_ERRORS.ROLE_REQUIRED,
+        'Only a TREASURER or ADMIN of the issuing organisation may create its units',
+        { organizationId: issuerId },
+      );
     }
   }
 
@@ -41,20 +44,22 @@ export class LedgerAccessService implements LedgerAccess {
       case 'ALLOWED':
         return;
       case 'ALLOWED_IF_HOLDER_EXISTS':
-        if (!(await this.repository.partyExists(this.dataSource.manager, account.holderId))) {
-          throw notFound('HOLDER_NOT_FOUND', `No person or organisation has the id ${account.holderId}`, {
-            holderId: account.holderId,
-          });
+        if (!(await this.auth.partyExists(account.holderId))) {
+          throw new DomainError(
+            ORGANIZATIONS_ERRORS.HOLDER_NOT_FOUND,
+            `No person or organisation has the id ${account.holderId}`,
+            { holderId: account.holderId },
+          );
         }
         return;
       case 'NEEDS_CREDIT_LINE_ROLE':
-        throw forbidden(
-          'ROLE_REQUIRED',
+        throw new DomainError(
+          ORGANIZATIONS_ERRORS.ROLE_REQUIRED,
           "Only a TREASURER of the unit's issuer may open an account with a credit line",
         );
       case 'NOT_HOLDER':
-        throw forbidden(
-          'NOT_ACCOUNT_HOLDER',
+        throw new DomainError(
+          ORGANIZATIONS_ERRORS.NOT_ACCOUNT_HOLDER,
           'You may open accounts for yourself or for an organisation where you are TREASURER or ADMIN',
           { holderId: account.holderId },
         );
@@ -63,31 +68,35 @@ export class LedgerAccessService implements LedgerAccess {
 
   assertMaySetLimits(principal: Principal, account: AccountRecord): void {
     if (!maySetCreditLines(principal, account.issuerId)) {
-      throw forbidden('ROLE_REQUIRED', "Only a TREASURER of the unit's issuer may set an account's limits", {
-        accountId: account.id,
-      });
+      throw new DomainError(
+        ORGANIZATIONS_ERRORS.ROLE_REQUIRED,
+        "Only a TREASURER of the unit's issuer may set an account's limits",
+        { accountId: account.id },
+      );
     }
   }
 
   assertMayChangeStatus(principal: Principal, account: AccountRecord, target: 'FROZEN' | 'UNFROZEN' | 'CLOSED'): void {
     if (!mayChangeStatus(principal, account, target)) {
-      throw forbidden('ROLE_REQUIRED', `You may not set account ${account.id} to ${target}`, { accountId: account.id });
+      throw new DomainError(ORGANIZATIONS_ERRORS.ROLE_REQUIRED, `You may not set account ${account.id} to ${target}`, {
+        accountId: account.id,
+      });
     }
   }
 
   requestAuthorizer(principal: Principal): RequestAuthorizer {
     return (request, view) => {
-      const refusal = findBatchRefusal(principal, [request], view);
-      if (refusal === null) return null;
-      return {
-        code: 'FORBIDDEN',
-        reason: refusal.reason,
-        message:
-          refusal.reason === 'SYSTEM_OPERATION'
-            ? 'Only the ledger itself expires holds'
-            : `You may not move value out of account ${refusal.accountId}`,
-        details: { transactionId: refusal.requestId, accountId: refusal.accountId },
-      };
+      const found = findBatchRefusal(principal, [request], view);
+      if (found === null) return null;
+      return found.reason === 'SYSTEM_OPERATION'
+        ? refusal(ORGANIZATIONS_ERRORS.SYSTEM_OPERATION, 'Only the ledger itself expires holds', {
+            transactionId: found.requestId,
+            accountId: found.accountId,
+          })
+        : refusal(ORGANIZATIONS_ERRORS.NOT_ACCOUNT_HOLDER, `You may not move value out of account ${found.accountId}`, {
+            transactionId: found.requestId,
+            accountId: found.accountId,
+          });
     };
   }
 
@@ -100,68 +109,26 @@ export class LedgerAccessService implements LedgerAccess {
   }
 
   async accountScope(principal: Principal): Promise<AccountScope> {
-    if (principal.kind === 'API_TOKEN') {
-      const visible = await this.repository.organizationsVisibleTo(this.dataSource.manager, []);
-      const own = principal.scopes.size > 0 ? [principal.organizationId] : [];
-      return { holderIds: [...own, ...visible], issuerIds: [] };
+    switch (principal.kind) {
+      case 'API_TOKEN': {
+        const visible = await this.repository.organizationsVisibleTo(this.dataSource.manager, []);
+        const own = principal.scopes.size > 0 ? [principal.organizationId] : [];
+        return { holderIds: [...own, ...visible], issuerIds: [] };
+      }
+      case 'PERSON':
+      case 'SYSTEM': {
+        const memberOf = principal.kind === 'PERSON' ? [...principal.roles.keys()] : [...principal.grant.organizations];
+        const visible = await this.repository.organizationsVisibleTo(this.dataSource.manager, memberOf);
+        const own = principal.kind === 'PERSON' ? [principal.personId] : [];
+        return {
+          holderIds: [...new Set([...own, ...memberOf, ...visible])],
+          issuerIds: memberOf.filter((organizationId) => mayStewardUnit(principal, organizationId)),
+        };
+      }
     }
-    const memberOf = [...principal.roles.keys()];
-    const visible = await this.repository.organizationsVisibleTo(this.dataSource.manager, memberOf);
-    return {
-      holderIds: [...new Set([principal.personId, ...memberOf, ...visible])],
-      issuerIds: memberOf.filter((organizationId) => mayStewardUnit(principal, organizationId)),
-    };
   }
 
   mayReadTrialBalance(principal: Principal, unit: UnitRecord): boolean {
     return rolesIn(principal, unit.issuerId).size > 0;
   }
-
-  async recordAccountOpened(manager: EntityManager, principal: Principal, account: AccountRecord): Promise<void> {
-    await this.repository.insertAuditEvent(manager, {
-      ...auditActor(principal),
-      organizationId: account.issuerId,
-      relatedOrganizationId:
-        account.holderId === account.issuerId ? null : await this.organizationOrNull(manager, account.holderId),
-      action: 'ACCOUNT_OPENED',
-      subjectType: 'ACCOUNT',
-      subjectId: account.id,
-      before: null,
-      after: { ...termsOf(account), holderId: account.holderId, unitCode: account.unitCode, name: account.name },
-    });
-  }
-
-  async recordTermsChange(
-    manager: EntityManager,
-    principal: Principal,
-    change: { before: AccountRecord; after: AccountRecord; reason: string },
-  ): Promise<void> {
-    const { before, after } = change;
-    const limitsChanged = before.creditLimit !== after.creditLimit || before.upperLimit !== after.upperLimit;
-    await this.repository.insertAuditEvent(manager, {
-      ...auditActor(principal),
-      organizationId: after.issuerId,
-      relatedOrganizationId:
-        after.holderId === after.issuerId ? null : await this.organizationOrNull(manager, after.holderId),
-      action: limitsChanged
-        ? 'CREDIT_LINE_CHANGED'
-        : `ACCOUNT_${after.status === 'ACTIVE' ? 'UNFROZEN' : after.status}`,
-      subjectType: 'ACCOUNT',
-      subjectId: after.id,
-      before: termsOf(before),
-      after: { ...termsOf(after), reason: change.reason },
-    });
-  }
-
-  private async organizationOrNull(manager: EntityManager, partyId: string): Promise<string | null> {
-    return (await this.repository.findOrganization(manager, partyId)) === null ? null : partyId;
-  }
-}
-
-function termsOf(account: AccountRecord): Record<string, string | null> {
-  return {
-    status: account.status,
-    creditLimit: account.creditLimit.toString(),
-    upperLimit: account.upperLimit?.toString() ?? null,
-  };
 }

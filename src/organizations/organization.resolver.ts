@@ -1,13 +1,22 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
+import { CurrentPrincipal, Public } from '../kernel/graphql/request-principal.js';
 import type { Principal } from '../kernel/principal.js';
 import { requireStorableDate } from '../kernel/graphql/dates.js';
 import { toConnection } from '../kernel/graphql/connection.js';
 import { decodeCursor } from '../kernel/graphql/cursor.js';
-import { validationFailed } from '../kernel/errors/domain-error.js';
-import { ApiTokensService } from '../auth/api-tokens.service.js';
+import { AuthService } from '../auth/auth.service.js';
 import {
+  ApiTokenModel,
+  AuthPayloadModel,
+  CreatedApiTokenModel,
+  PersonModel,
+  ViewerModel,
+} from '../auth/graphql/auth.models.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { ORGANIZATIONS_ERRORS } from './organizations.errors.js';
+import {
+  AcceptInvitationInput,
   ApiTokenIdInput,
   AuditLogArgs,
   CreateApiTokenInput,
@@ -22,16 +31,14 @@ import {
   UpdateOrganizationInput,
 } from './graphql/organizations.inputs.js';
 import {
-  ApiTokenModel,
+  AcceptInvitationPayloadModel,
   AuditEventConnectionModel,
   AuditEventModel,
-  CreatedApiTokenModel,
   FederationMembershipModel,
   InvitationModel,
   MembershipModel,
   OrganizationConnectionModel,
   OrganizationModel,
-  PersonModel,
 } from './graphql/organizations.models.js';
 import { InvitationsService } from './invitations.service.js';
 import { OrganizationsService } from './organizations.service.js';
@@ -44,7 +51,6 @@ export class OrganizationResolver {
   constructor(
     @Inject(OrganizationsService) private readonly organizationsService: OrganizationsService,
     @Inject(InvitationsService) private readonly invitationsService: InvitationsService,
-    @Inject(ApiTokensService) private readonly apiTokensService: ApiTokensService,
   ) {}
 
   @Mutation(() => OrganizationModel, { description: 'Creates an organisation; you become its ADMIN.' })
@@ -79,7 +85,7 @@ export class OrganizationResolver {
   ): Promise<OrganizationModel> {
     // An omitted argument arrives as undefined, an explicit null as null: both mean "not given".
     if (((id ?? null) === null) === ((slug ?? null) === null))
-      throw validationFailed('ONE_KEY', 'Give either id or slug');
+      throw new DomainError(ORGANIZATIONS_ERRORS.ONE_KEY, 'Give either id or slug');
     return OrganizationModel.from(await this.organizationsService.organization({ id: id ?? null, slug: slug ?? null }));
   }
 
@@ -128,6 +134,19 @@ export class OrganizationResolver {
     @Args('input') input: InviteMemberInput,
   ): Promise<InvitationModel> {
     return InvitationModel.from(await this.invitationsService.invite(principal, input), new Date());
+  }
+
+  @Public()
+  @Mutation(() => AcceptInvitationPayloadModel, {
+    description: 'Joins the inviting organisation (registering when the address is new) and signs in.',
+  })
+  async acceptInvitation(@Args('input') input: AcceptInvitationInput): Promise<AcceptInvitationPayloadModel> {
+    const { membership, session } = await this.invitationsService.accept({
+      token: input.token,
+      name: input.name ?? null,
+      password: input.password,
+    });
+    return { membership: MembershipModel.from(membership), auth: AuthPayloadModel.from(session) };
   }
 
   @Mutation(() => InvitationModel, { description: 'Withdraws an invitation not yet accepted (ADMIN).' })
@@ -203,7 +222,7 @@ export class OrganizationResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: CreateApiTokenInput,
   ): Promise<CreatedApiTokenModel> {
-    const { token, apiToken } = await this.apiTokensService.create(principal, {
+    const { token, apiToken } = await this.organizationsService.createApiToken(principal, {
       organizationId: input.organizationId,
       name: input.name,
       scopes: input.scopes,
@@ -217,7 +236,7 @@ export class OrganizationResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: ApiTokenIdInput,
   ): Promise<ApiTokenModel> {
-    return ApiTokenModel.from(await this.apiTokensService.revoke(principal, input.apiTokenId));
+    return ApiTokenModel.from(await this.organizationsService.revokeApiToken(principal, input.apiTokenId));
   }
 
   @ResolveField(() => [MembershipModel], { description: 'Active members (for members); ended ones too for ADMINs.' })
@@ -264,17 +283,22 @@ export class OrganizationResolver {
     @CurrentPrincipal() principal: Principal,
     @Parent() organization: OrganizationModel,
   ): Promise<ApiTokenModel[]> {
-    return (await this.apiTokensService.list(principal, organization.id)).map((row) => ApiTokenModel.from(row));
+    return (await this.organizationsService.apiTokensOf(principal, organization.id)).map((row) =>
+      ApiTokenModel.from(row),
+    );
   }
 }
 
 @Resolver(() => MembershipModel)
 export class MembershipResolver {
-  constructor(@Inject(OrganizationsService) private readonly organizations: OrganizationsService) {}
+  constructor(
+    @Inject(OrganizationsService) private readonly organizations: OrganizationsService,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {}
 
   @ResolveField(() => PersonModel)
   async person(@CurrentPrincipal() principal: Principal, @Parent() membership: MembershipModel): Promise<PersonModel> {
-    const [person] = await this.organizations.persons([membership.personId]);
+    const [person] = await this.auth.persons([membership.personId]);
     if (person === undefined) throw new Error(`person ${membership.personId} of a membership vanished`);
     return PersonModel.from(person, principal.kind === 'PERSON' ? principal.personId : null);
   }
@@ -297,5 +321,17 @@ export class FederationMembershipResolver {
   @ResolveField(() => OrganizationModel)
   async member(@Parent() membership: FederationMembershipModel): Promise<OrganizationModel> {
     return OrganizationModel.from(await this.organizations.organization({ id: membership.memberId }));
+  }
+}
+
+/** Adds the caller's memberships to the viewer that sign-in knows (`me`). */
+@Resolver(() => ViewerModel)
+export class ViewerMembershipsResolver {
+  constructor(@Inject(OrganizationsService) private readonly organizations: OrganizationsService) {}
+
+  @ResolveField(() => [MembershipModel], { description: "The person's active memberships." })
+  async memberships(@CurrentPrincipal() principal: Principal): Promise<MembershipModel[]> {
+    if (principal.kind !== 'PERSON') return [];
+    return (await this.organizations.myMemberships(principal)).map((membership) => MembershipModel.from(membership));
   }
 }

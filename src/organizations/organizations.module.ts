@@ -1,61 +1,62 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import type { AppConfig } from '../kernel/config/app-config.js';
-import { APP_CONFIG } from '../kernel/config/config.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import type { DomainModule } from '../kernel/domain-module.js';
 import { LEDGER_ACCESS } from '../ledger/ledger-access.port.js';
 import { AccountHolderResolver } from './account-holder.resolver.js';
-import { ApiTokensService } from '../auth/api-tokens.service.js';
-import { AccessTokenSigner } from '../auth/auth-secrets.js';
-import { PasswordHasher } from '../auth/password-hasher.js';
-import { AuthResolver } from '../auth/auth.resolver.js';
-import { AuthService } from '../auth/auth.service.js';
-import { AuthenticationGuard } from '../auth/authentication.guard.js';
-import { EMAIL_SENDER, LogEmailSender, OutboxEmailSender } from '../kernel/email-sender.js';
 import { InvitationsService } from './invitations.service.js';
 import { LedgerAccessService } from './ledger-access.service.js';
-import { FederationMembershipResolver, MembershipResolver, OrganizationResolver } from './organization.resolver.js';
+import {
+  FederationMembershipResolver,
+  MembershipResolver,
+  OrganizationResolver,
+  ViewerMembershipsResolver,
+} from './organization.resolver.js';
+import { ORGANIZATIONS_ERRORS } from './organizations.errors.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import { OrganizationsService } from './organizations.service.js';
 
+/** The module's SQL, shared by the two modules below and by nothing else. */
+@Module({ providers: [OrganizationsRepository], exports: [OrganizationsRepository] })
+class OrganizationsRepositoryModule {}
+
 /**
- * Persons, organisations, federations, memberships and roles; signing in; and the door every operation
- * passes: the authentication guard (deny by default) and the ledger's access port (LEDGER_ACCESS).
- * Global, so that the ledger below can ask for LEDGER_ACCESS without importing this module.
+ * The rules of who may do what with the ledger, provided through its port (LEDGER_ACCESS). Only the port
+ * is global: the ledger, below this module, asks for it without importing anything above it.
  */
 @Global()
 @Module({
+  imports: [AuthModule, OrganizationsRepositoryModule],
+  providers: [LedgerAccessService, { provide: LEDGER_ACCESS, useExisting: LedgerAccessService }],
+  exports: [LEDGER_ACCESS],
+})
+class LedgerAccessModule {}
+
+/** Organisations, federations, memberships, roles and invitations. */
+@Module({
+  imports: [AuthModule, OrganizationsRepositoryModule, LedgerAccessModule],
   providers: [
-    OrganizationsRepository,
-    PasswordHasher,
-    AccessTokenSigner,
-    AuthService,
     OrganizationsService,
     InvitationsService,
-    ApiTokensService,
-    LedgerAccessService,
-    { provide: LEDGER_ACCESS, useExisting: LedgerAccessService },
-    {
-      provide: EMAIL_SENDER,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        config.auth.emailDelivery === 'memory' ? new OutboxEmailSender() : new LogEmailSender(),
-    },
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    AuthResolver,
     OrganizationResolver,
     MembershipResolver,
     FederationMembershipResolver,
+    ViewerMembershipsResolver,
     AccountHolderResolver,
   ],
-  exports: [LEDGER_ACCESS, AuthService, OrganizationsService, EMAIL_SENDER, OrganizationsRepository],
+  exports: [OrganizationsService],
 })
 export class OrganizationsModule {}
 
-/** Every resolver of the module, for generating schema.graphql without a database. */
-export const ORGANIZATIONS_RESOLVERS = [
-  AuthResolver,
-  OrganizationResolver,
-  MembershipResolver,
-  FederationMembershipResolver,
-  AccountHolderResolver,
-];
+export const ORGANIZATIONS: DomainModule = {
+  name: 'organizations',
+  module: OrganizationsModule,
+  resolvers: [
+    OrganizationResolver,
+    MembershipResolver,
+    FederationMembershipResolver,
+    ViewerMembershipsResolver,
+    AccountHolderResolver,
+  ],
+  reasons: ORGANIZATIONS_ERRORS,
+  tables: ['organization', 'role', 'membership', 'membership_role', 'federation_membership', 'invitation'],
+};

@@ -1,4 +1,6 @@
-import type { ApiScope, BalanceVisibility } from './rules/access-rules.js';
+import type { BalanceVisibility } from './rules/access-rules.js';
+
+export type { BalanceVisibility };
 
 /** Rows as the repository returns them. */
 export const ORGANIZATION_KINDS = [
@@ -12,14 +14,6 @@ export const ORGANIZATION_KINDS = [
   'FEDERATION',
 ] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
-
-export interface PersonRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-  readonly status: 'ACTIVE' | 'DISABLED';
-  readonly createdAt: Date;
-}
 
 export interface OrganizationRecord {
   readonly id: string;
@@ -66,30 +60,3 @@ export interface InvitationRecord {
   readonly acceptedAt: Date | null;
   readonly revokedAt: Date | null;
 }
-
-export interface ApiTokenRecord {
-  readonly id: string;
-  readonly organizationId: string;
-  readonly name: string;
-  readonly scopes: readonly ApiScope[];
-  readonly createdBy: string;
-  readonly createdAt: Date;
-  readonly expiresAt: Date | null;
-  readonly revokedAt: Date | null;
-}
-
-export interface AuditEventRecord {
-  readonly id: bigint;
-  readonly occurredAt: Date;
-  readonly actorPersonId: string | null;
-  readonly actorApiTokenId: string | null;
-  readonly organizationId: string;
-  readonly relatedOrganizationId: string | null;
-  readonly action: string;
-  readonly subjectType: string;
-  readonly subjectId: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-export type NewAuditEvent = Omit<AuditEventRecord, 'id' | 'occurredAt'>;

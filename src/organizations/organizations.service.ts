@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Principal } from '../kernel/principal.js';
+import { ApiTokensService } from '../auth/api-tokens.service.js';
+import type { ApiScope, ApiTokenRecord } from '../auth/auth.records.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { AuditEventRecord } from '../kernel/audit/audit.records.js';
+import { AuditService } from '../kernel/audit/audit.service.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
-import { conflict, forbidden, notFound, validationFailed } from '../kernel/errors/domain-error.js';
-import { requireUuid } from '../ledger/accounts.service.js';
-import { auditActor } from './audit.js';
-import { requireSession } from '../auth/auth.service.js';
+import { DomainError } from '../kernel/errors/domain-error.js';
+import { requirePerson } from '../kernel/graphql/request-principal.js';
+import { requireUuid } from '../kernel/ids.js';
+import { hasAnyRole, type Principal } from '../kernel/principal.js';
+import { ORGANIZATIONS_ERRORS } from './organizations.errors.js';
 import type {
-  AuditEventRecord,
   FederationMembershipRecord,
   MembershipRecord,
   OrganizationKind,
   OrganizationRecord,
-  PersonRecord,
 } from './organizations.records.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import { ROLES, type BalanceVisibility } from './rules/access-rules.js';
@@ -28,6 +31,9 @@ export class OrganizationsService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrganizationsRepository) private readonly repository: OrganizationsRepository,
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(ApiTokensService) private readonly apiTokens: ApiTokensService,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   /** Creates an organisation; its creator becomes its first ADMIN (and MEMBER). */
@@ -41,30 +47,27 @@ export class OrganizationsService {
       balanceVisibility: BalanceVisibility;
     },
   ): Promise<OrganizationRecord> {
-    const { personId } = requireSession(principal);
+    const { personId } = requirePerson(principal);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      const organization = await this.repository.insertOrganization(manager, { id: randomUUID(), ...input });
-      if (organization === null) {
-        throw conflict('SLUG_TAKEN', `The slug ${input.slug} is taken`, { slug: input.slug });
+      if (await this.repository.slugTaken(manager, input.slug)) {
+        throw new DomainError(ORGANIZATIONS_ERRORS.SLUG_TAKEN, `The slug ${input.slug} is taken`, { slug: input.slug });
       }
+      const id = randomUUID();
+      await this.auth.registerOrganizationParty(manager, id);
+      const organization = await this.repository.insertOrganization(manager, { id, ...input });
       const membership = await this.repository.insertMembership(manager, {
         id: randomUUID(),
         organizationId: organization.id,
         personId,
         roles: ['ADMIN', 'MEMBER'],
       });
-      await this.audit(
-        manager,
-        principal,
-        organization.id,
-        'ORGANIZATION_CREATED',
-        'ORGANIZATION',
-        organization.id,
-        null,
-        {
-          ...input,
-        },
-      );
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'ORGANIZATION_CREATED',
+        organizationId: organization.id,
+        subject: { type: 'ORGANIZATION', id: organization.id },
+        after: { ...input },
+      });
       await this.auditMembership(manager, principal, 'MEMBERSHIP_CREATED', null, membership);
       return organization;
     });
@@ -83,16 +86,14 @@ export class OrganizationsService {
         description: input.description ?? current.description,
         balanceVisibility: input.balanceVisibility ?? current.balanceVisibility,
       });
-      await this.audit(
-        manager,
-        principal,
-        current.id,
-        'ORGANIZATION_UPDATED',
-        'ORGANIZATION',
-        current.id,
-        settingsOf(current),
-        settingsOf(updated),
-      );
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'ORGANIZATION_UPDATED',
+        organizationId: current.id,
+        subject: { type: 'ORGANIZATION', id: current.id },
+        before: settingsOf(current),
+        after: settingsOf(updated),
+      });
       return updated;
     });
   }
@@ -103,7 +104,7 @@ export class OrganizationsService {
       idOrSlug.id !== undefined && idOrSlug.id !== null
         ? await this.repository.findOrganization(manager, requireUuid(idOrSlug.id, 'id'))
         : await this.repository.findOrganizationBySlug(manager, idOrSlug.slug ?? '');
-    if (found === null) throw notFound('ORGANIZATION_NOT_FOUND', 'No such organisation');
+    if (found === null) throw new DomainError(ORGANIZATIONS_ERRORS.ORGANIZATION_NOT_FOUND, 'No such organisation');
     return found;
   }
 
@@ -115,10 +116,6 @@ export class OrganizationsService {
     return this.repository.findOrganizations(this.dataSource.manager, ids);
   }
 
-  async persons(ids: readonly string[]): Promise<PersonRecord[]> {
-    return this.repository.findPersons(this.dataSource.manager, ids);
-  }
-
   /** Memberships of an organisation, for its members (ended ones too, for its admins). */
   async memberships(principal: Principal, organizationId: string, includeEnded: boolean): Promise<MembershipRecord[]> {
     await this.requireRole(principal, organizationId, includeEnded ? ['ADMIN'] : ROLES);
@@ -126,7 +123,7 @@ export class OrganizationsService {
   }
 
   async myMemberships(principal: Principal): Promise<MembershipRecord[]> {
-    const { personId } = requireSession(principal);
+    const { personId } = requirePerson(principal);
     return this.repository.listMemberships(this.dataSource.manager, {
       organizationId: null,
       personId,
@@ -157,7 +154,7 @@ export class OrganizationsService {
 
   /** Ends a membership: by its person (LEFT) or by an admin (REMOVED). The row stays, as history. */
   async endMembership(principal: Principal, membershipId: string): Promise<MembershipRecord> {
-    const { personId } = requireSession(principal);
+    const { personId } = requirePerson(principal);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const before = await this.requireActiveMembership(manager, membershipId);
       const leaving = before.personId === personId;
@@ -206,17 +203,21 @@ export class OrganizationsService {
       await this.requireRole(principal, input.organizationId, ['ADMIN'], manager);
       const federation = await this.requireOrganization(manager, input.federationId);
       if (federation.kind !== 'FEDERATION') {
-        throw validationFailed('NOT_A_FEDERATION', `${federation.name} is not a federation`, {
+        throw new DomainError(ORGANIZATIONS_ERRORS.NOT_A_FEDERATION, `${federation.name} is not a federation`, {
           federationId: federation.id,
         });
       }
       await this.repository.lockFederationGraph(manager);
       if (wouldCreateCycle(await this.repository.activeFederationEdges(manager), input.organizationId, federation.id)) {
-        throw conflict('FEDERATION_CYCLE', 'Joining would make the federation a member of itself', input);
+        throw new DomainError(
+          ORGANIZATIONS_ERRORS.FEDERATION_CYCLE,
+          'Joining would make the federation a member of itself',
+          input,
+        );
       }
       if ((await this.repository.findOpenFederationMembership(manager, federation.id, input.organizationId)) !== null) {
-        throw conflict(
-          'ALREADY_REQUESTED',
+        throw new DomainError(
+          ORGANIZATIONS_ERRORS.ALREADY_REQUESTED,
           'The organisation is already a member of this federation, or has asked',
           input,
         );
@@ -242,13 +243,17 @@ export class OrganizationsService {
       const before = await this.requireFederationMembership(manager, id);
       await this.requireRole(principal, before.federationId, ['ADMIN'], manager);
       if (before.status !== 'PENDING') {
-        throw conflict('NOT_PENDING', `The request is ${before.status}, not PENDING`, { id });
+        throw new DomainError(ORGANIZATIONS_ERRORS.NOT_PENDING, `The request is ${before.status}, not PENDING`, { id });
       }
       if (
         admit &&
         wouldCreateCycle(await this.repository.activeFederationEdges(manager), before.memberId, before.federationId)
       ) {
-        throw conflict('FEDERATION_CYCLE', 'Admitting would make the federation a member of itself', { id });
+        throw new DomainError(
+          ORGANIZATIONS_ERRORS.FEDERATION_CYCLE,
+          'Admitting would make the federation a member of itself',
+          { id },
+        );
       }
       const after = await this.repository.setFederationMembershipStatus(manager, id, admit ? 'ACTIVE' : 'DECLINED');
       await this.auditFederation(
@@ -271,12 +276,16 @@ export class OrganizationsService {
         !(await this.holdsRole(manager, principal, before.federationId, ['ADMIN'])) &&
         !(await this.holdsRole(manager, principal, before.memberId, ['ADMIN']))
       ) {
-        throw forbidden('ROLE_REQUIRED', 'Only an ADMIN of the federation or of the member may end the membership', {
-          id,
-        });
+        throw new DomainError(
+          ORGANIZATIONS_ERRORS.ROLE_REQUIRED,
+          'Only an ADMIN of the federation or of the member may end the membership',
+          {
+            id,
+          },
+        );
       }
       if (before.status !== 'ACTIVE' && before.status !== 'PENDING') {
-        throw conflict('NOT_ACTIVE', `The membership is ${before.status}`, { id });
+        throw new DomainError(ORGANIZATIONS_ERRORS.NOT_ACTIVE, `The membership is ${before.status}`, { id });
       }
       const after = await this.repository.setFederationMembershipStatus(manager, id, 'ENDED');
       await this.auditFederation(manager, principal, 'FEDERATION_MEMBERSHIP_ENDED', before, after);
@@ -288,6 +297,56 @@ export class OrganizationsService {
     return this.repository.listFederationMemberships(this.dataSource.manager, { ...filter, includeClosed: false });
   }
 
+  // API tokens
+
+  /** Issues an API token of an organisation (ADMIN); its secret is returned this once. */
+  async createApiToken(
+    principal: Principal,
+    input: { organizationId: string; name: string; scopes: readonly ApiScope[]; expiresAt: Date | null },
+  ): Promise<{ token: string; apiToken: ApiTokenRecord }> {
+    const { personId } = requirePerson(principal);
+    await this.requireRole(principal, input.organizationId, ['ADMIN']);
+    this.apiTokens.checkExpiry(input.expiresAt, new Date());
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      await this.requireOrganization(manager, input.organizationId);
+      const issued = await this.apiTokens.issue(manager, { ...input, createdBy: personId });
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'API_TOKEN_CREATED',
+        organizationId: input.organizationId,
+        subject: { type: 'API_TOKEN', id: issued.apiToken.id },
+        after: {
+          name: issued.apiToken.name,
+          scopes: issued.apiToken.scopes,
+          expiresAt: issued.apiToken.expiresAt?.toISOString() ?? null,
+        },
+      });
+      return issued;
+    });
+  }
+
+  async revokeApiToken(principal: Principal, tokenId: string): Promise<ApiTokenRecord> {
+    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      const token = await this.apiTokens.lock(manager, tokenId);
+      await this.requireRole(principal, token.organizationId, ['ADMIN'], manager);
+      const revoked = await this.apiTokens.revoke(manager, token);
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'API_TOKEN_REVOKED',
+        organizationId: token.organizationId,
+        subject: { type: 'API_TOKEN', id: token.id },
+        before: { name: token.name },
+      });
+      return revoked;
+    });
+  }
+
+  /** An organisation's API tokens, revoked ones included (ADMIN). */
+  async apiTokensOf(principal: Principal, organizationId: string): Promise<ApiTokenRecord[]> {
+    await this.requireRole(principal, organizationId, ['ADMIN']);
+    return this.apiTokens.tokensOf(organizationId);
+  }
+
   /** The audit log of an organisation (what happened to it or was done by it), newest first; for its admins. */
   async auditLog(
     principal: Principal,
@@ -296,7 +355,7 @@ export class OrganizationsService {
     limit: number,
   ): Promise<AuditEventRecord[]> {
     await this.requireRole(principal, organizationId, ['ADMIN']);
-    return this.repository.listAuditEvents(this.dataSource.manager, organizationId, beforeId, limit);
+    return this.audit.list(organizationId, beforeId, limit);
   }
 
   /**
@@ -310,12 +369,16 @@ export class OrganizationsService {
     roles: readonly string[],
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    requireSession(principal);
+    if (principal.kind !== 'SYSTEM') requirePerson(principal);
     if (!(await this.holdsRole(manager, principal, organizationId, roles))) {
-      throw forbidden('ROLE_REQUIRED', `This needs one of the roles ${roles.join(', ')} in the organisation`, {
-        organizationId,
-        roles,
-      });
+      throw new DomainError(
+        ORGANIZATIONS_ERRORS.ROLE_REQUIRED,
+        `This needs one of the roles ${roles.join(', ')} in the organisation`,
+        {
+          organizationId,
+          roles,
+        },
+      );
     }
   }
 
@@ -325,6 +388,7 @@ export class OrganizationsService {
     organizationId: string,
     roles: readonly string[],
   ): Promise<boolean> {
+    if (principal.kind === 'SYSTEM') return hasAnyRole(principal, organizationId, roles);
     if (principal.kind !== 'PERSON') return false;
     const membership = await this.repository.findActiveMembership(manager, organizationId, principal.personId);
     return membership !== null && roles.some((role) => membership.roles.includes(role));
@@ -332,31 +396,10 @@ export class OrganizationsService {
 
   async requireOrganization(manager: EntityManager, id: string, lock = false): Promise<OrganizationRecord> {
     const organization = await this.repository.findOrganization(manager, id, lock);
-    if (organization === null) throw notFound('ORGANIZATION_NOT_FOUND', `Organisation ${id} does not exist`, { id });
+    if (organization === null) {
+      throw new DomainError(ORGANIZATIONS_ERRORS.ORGANIZATION_NOT_FOUND, `Organisation ${id} does not exist`, { id });
+    }
     return organization;
-  }
-
-  async audit(
-    manager: EntityManager,
-    principal: Principal,
-    organizationId: string,
-    action: string,
-    subjectType: string,
-    subjectId: string,
-    before: unknown,
-    after: unknown,
-    relatedOrganizationId: string | null = null,
-  ): Promise<void> {
-    await this.repository.insertAuditEvent(manager, {
-      ...auditActor(principal),
-      organizationId,
-      relatedOrganizationId,
-      action,
-      subjectType,
-      subjectId,
-      before,
-      after,
-    });
   }
 
   private async auditMembership(
@@ -366,16 +409,14 @@ export class OrganizationsService {
     before: MembershipRecord | null,
     after: MembershipRecord,
   ): Promise<void> {
-    await this.audit(
-      manager,
-      principal,
-      after.organizationId,
+    await this.audit.record(manager, {
+      actor: principal,
       action,
-      'MEMBERSHIP',
-      after.id,
-      before && membershipView(before),
-      membershipView(after),
-    );
+      organizationId: after.organizationId,
+      subject: { type: 'MEMBERSHIP', id: after.id },
+      before: before && membershipView(before),
+      after: membershipView(after),
+    });
   }
 
   private async auditFederation(
@@ -390,24 +431,24 @@ export class OrganizationsService {
       memberId: record.memberId,
       status: record.status,
     });
-    await this.audit(
-      manager,
-      principal,
-      after.federationId,
+    await this.audit.record(manager, {
+      actor: principal,
       action,
-      'FEDERATION_MEMBERSHIP',
-      after.id,
-      before && view(before),
-      view(after),
-      after.memberId,
-    );
+      organizationId: after.federationId,
+      relatedPartyId: after.memberId,
+      subject: { type: 'FEDERATION_MEMBERSHIP', id: after.id },
+      before: before && view(before),
+      after: view(after),
+    });
   }
 
   private async requireActiveMembership(manager: EntityManager, id: string): Promise<MembershipRecord> {
     const membership = await this.repository.findMembership(manager, id);
-    if (membership === null) throw notFound('MEMBERSHIP_NOT_FOUND', `Membership ${id} does not exist`, { id });
+    if (membership === null) {
+      throw new DomainError(ORGANIZATIONS_ERRORS.MEMBERSHIP_NOT_FOUND, `Membership ${id} does not exist`, { id });
+    }
     if (membership.status !== 'ACTIVE') {
-      throw conflict('MEMBERSHIP_ENDED', `Membership ${id} has ended`, { id });
+      throw new DomainError(ORGANIZATIONS_ERRORS.MEMBERSHIP_ENDED, `Membership ${id} has ended`, { id });
     }
     return membership;
   }
@@ -415,14 +456,22 @@ export class OrganizationsService {
   private async requireFederationMembership(manager: EntityManager, id: string): Promise<FederationMembershipRecord> {
     const membership = await this.repository.findFederationMembership(manager, id, true);
     if (membership === null) {
-      throw notFound('FEDERATION_MEMBERSHIP_NOT_FOUND', `Federation membership ${id} does not exist`, { id });
+      throw new DomainError(
+        ORGANIZATIONS_ERRORS.FEDERATION_MEMBERSHIP_NOT_FOUND,
+        `Federation membership ${id} does not exist`,
+        { id },
+      );
     }
     return membership;
   }
 
   private async requireAnotherAdmin(manager: EntityManager, organizationId: string): Promise<void> {
     if ((await this.repository.countActiveAdmins(manager, organizationId)) <= 1) {
-      throw conflict('LAST_ADMIN', 'An organisation keeps at least one ADMIN: name another first', { organizationId });
+      throw new DomainError(
+        ORGANIZATIONS_ERRORS.LAST_ADMIN,
+        'An organisation keeps at least one ADMIN: name another first',
+        { organizationId },
+      );
     }
   }
 }
@@ -431,7 +480,9 @@ export class OrganizationsService {
 export function normalizeRoles(roles: readonly string[]): string[] {
   const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
   if (unknown.length > 0)
-    throw validationFailed('UNKNOWN_ROLE', `Unknown roles: ${unknown.join(', ')}`, { roles: unknown });
+    throw new DomainError(ORGANIZATIONS_ERRORS.UNKNOWN_ROLE, `Unknown roles: ${unknown.join(', ')}`, {
+      roles: unknown,
+    });
   return ROLES.filter((role) => role === 'MEMBER' || roles.includes(role));
 }
 

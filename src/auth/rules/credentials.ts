@@ -4,9 +4,10 @@
  * opaque tokens the service hands out, each `<id>.<secret>` so that a lookup by id precedes a constant-time
  * comparison of the secret's hash.
  */
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
-export const EMAIL_MAX_LENGTH = 254;
+import { UUID_FORM_SOURCE } from '../../kernel/ids.js';
+import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth.records.js';
+
+export { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH };
 export const API_TOKEN_PREFIX = 'cwl_';
 
 export function normalizeEmail(email: string): string {
@@ -30,10 +31,9 @@ export function passwordProblem(password: string, context: { email: string; name
   return null;
 }
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const SECRET = '[A-Za-z0-9_-]{43}';
-const REFRESH_TOKEN = new RegExp(`^(${UUID})\\.(${SECRET})$`);
-const API_TOKEN = new RegExp(`^${API_TOKEN_PREFIX}(${UUID})\\.(${SECRET})$`);
+const REFRESH_TOKEN = new RegExp(`^(${UUID_FORM_SOURCE})\\.(${SECRET})$`);
+const API_TOKEN = new RegExp(`^${API_TOKEN_PREFIX}(${UUID_FORM_SOURCE})\\.(${SECRET})$`);
 
 export interface SplitToken {
   readonly id: string;

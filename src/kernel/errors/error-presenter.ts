@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError, type ErrorCode, type ErrorDetails } from './domain-error.js';
+import { DomainError, type ErrorCode, type ErrorDetails, type ErrorReason } from './domain-error.js';
+import { KERNEL_ERRORS } from './kernel.errors.js';
 
 /**
  * Turns any error that reached GraphQL into the API's shape: `extensions.code` from the closed set and
@@ -15,9 +16,9 @@ export interface PresentedError {
 }
 
 /** Errors the HTTP layer raises before GraphQL runs (body too large, not JSON…), by their code. */
-const HTTP_REFUSALS: Readonly<Record<string, string>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+const HTTP_REFUSALS: Readonly<Record<string, ErrorReason>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: KERNEL_ERRORS.BODY_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: KERNEL_ERRORS.UNSUPPORTED_MEDIA_TYPE,
 };
 
 export function presentError(error: GraphQLError): PresentedError {
@@ -36,15 +37,18 @@ export function presentError(error: GraphQLError): PresentedError {
   const http = error.originalError as { statusCode?: unknown; code?: unknown; message: string };
   if (typeof http.statusCode === 'number' && http.statusCode >= 400 && http.statusCode < 500) {
     // The HTTP layer refused the request (its body or headers) before GraphQL saw it.
-    const reason = (typeof http.code === 'string' ? HTTP_REFUSALS[http.code] : undefined) ?? 'INVALID_REQUEST';
+    const refusal =
+      (typeof http.code === 'string' ? HTTP_REFUSALS[http.code] : undefined) ?? KERNEL_ERRORS.INVALID_REQUEST;
     return {
-      formatted: shape(error, 'VALIDATION_FAILED', http.message, { reason }),
+      formatted: shape(error, refusal.code, http.message, { reason: refusal.reason }),
       internal: false,
       httpStatus: http.statusCode,
     };
   }
   return {
-    formatted: shape(error, 'INTERNAL_SERVER_ERROR', 'Internal server error', { reason: 'INTERNAL' }),
+    formatted: shape(error, KERNEL_ERRORS.INTERNAL.code, 'Internal server error', {
+      reason: KERNEL_ERRORS.INTERNAL.reason,
+    }),
     internal: true,
   };
 }
@@ -62,7 +66,7 @@ function findDomainError(error: GraphQLError): DomainError | undefined {
 function requestErrorDetails(error: GraphQLError): ErrorDetails {
   const { code, details } = error.extensions as { code?: unknown; details?: { reason?: unknown } };
   if (code === 'VALIDATION_FAILED' && typeof details?.reason === 'string') return details as ErrorDetails;
-  return { reason: error.path === undefined ? 'INVALID_REQUEST' : 'INVALID_VALUE' };
+  return { reason: (error.path === undefined ? KERNEL_ERRORS.INVALID_REQUEST : KERNEL_ERRORS.INVALID_VALUE).reason };
 }
 
 function shape(error: GraphQLError, code: ErrorCode, message: string, details: ErrorDetails): GraphQLFormattedError {

@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { validationFailed } from './domain-error.js';
+import { DomainError } from './domain-error.js';
+import { KERNEL_ERRORS } from './kernel.errors.js';
 
 /** class-validator failures become VALIDATION_FAILED / INVALID_INPUT, naming each field and its problem. */
 export function createValidationPipe(): ValidationPipe {
@@ -8,8 +9,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: false,
     exceptionFactory: (errors: ValidationError[]) => {
       const fields = flatten(errors, '');
-      return validationFailed(
-        'INVALID_INPUT',
+      return new DomainError(
+        KERNEL_ERRORS.INVALID_INPUT,
         fields.map((field) => `${field.path}: ${field.problems.join(', ')}`).join('; '),
         {
           fields,

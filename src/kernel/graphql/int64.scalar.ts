@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { validationFailed } from '../errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
+import { KERNEL_ERRORS } from '../errors/kernel.errors.js';
 import { INT64_MAX } from '../money/minor-units.js';
 
 /** Counters and positions that outgrow 32 bits (sequence numbers, versions), as decimal strings. */
@@ -20,7 +21,7 @@ export const Int64Scalar = new GraphQLScalarType<bigint, string>({
 
 function parseInt64(value: unknown): bigint {
   if (typeof value !== 'string' || !/^(0|[1-9]\d{0,18})$/.test(value) || BigInt(value) > INT64_MAX) {
-    throw validationFailed('INVALID_INT64', 'Expected a non-negative 64-bit integer as a decimal string');
+    throw new DomainError(KERNEL_ERRORS.INVALID_INT64, 'Expected a non-negative 64-bit integer as a decimal string');
   }
   return BigInt(value);
 }

@@ -10,7 +10,9 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { MAX_PAGE_SIZE } from '../../ledger/rules/ledger-limits.js';
+import type { ErrorReason } from '../errors/domain-error.js';
+import { KERNEL_ERRORS } from '../errors/kernel.errors.js';
+import { MAX_PAGE_SIZE } from './page.args.js';
 
 /**
  * Limits on the shape of a GraphQL document, as graphql-js validation rules: a document that would cost
@@ -23,8 +25,6 @@ export const QUERY_LIMITS = {
   /** Each field costs 1, times the page size of every list it is under; introspection costs about 230. */
   maxCost: 20_000,
 } as const;
-
-type LimitReason = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'QUERY_TOO_COSTLY' | 'INTROSPECTION_DISABLED';
 
 /** Depth of field nesting per operation, through fragments; `__typename` adds none. */
 export function maxDepthRule(maxDepth: number): ValidationRule {
@@ -58,7 +58,7 @@ export function maxDepthRule(maxDepth: number): ValidationRule {
               limitError(
                 `${operationLabel(operation)} nests fields ${depth} deep; the limit is ${maxDepth}.`,
                 operation,
-                'QUERY_TOO_DEEP',
+                KERNEL_ERRORS.QUERY_TOO_DEEP,
                 { limit: maxDepth, actual: depth },
               ),
             );
@@ -87,7 +87,7 @@ export function maxAliasesRule(maxAliases: number): ValidationRule {
             limitError(
               `The document has ${aliases} aliased fields; the limit is ${maxAliases}.`,
               firstOverLimit,
-              'TOO_MANY_ALIASES',
+              KERNEL_ERRORS.TOO_MANY_ALIASES,
               { limit: maxAliases, actual: aliases },
             ),
           );
@@ -134,7 +134,7 @@ export function maxCostRule(maxCost: number): ValidationRule {
               limitError(
                 `${operationLabel(operation)} has an estimated cost of ${cost}; the limit is ${maxCost}.`,
                 operation,
-                'QUERY_TOO_COSTLY',
+                KERNEL_ERRORS.QUERY_TOO_COSTLY,
                 { limit: maxCost, actual: cost },
               ),
             );
@@ -159,7 +159,7 @@ export const introspectionDisabledRule: ValidationRule = (context) => ({
       limitError(
         `Introspection is disabled; the query asks for "${field.name.value}".`,
         field,
-        'INTROSPECTION_DISABLED',
+        KERNEL_ERRORS.INTROSPECTION_DISABLED,
       ),
     );
   },
@@ -251,11 +251,11 @@ function operationLabel(operation: OperationDefinitionNode): string {
 function limitError(
   message: string,
   node: ASTNode,
-  reason: LimitReason,
+  reason: ErrorReason,
   figures?: { limit: number; actual: number },
 ): GraphQLError {
   return new GraphQLError(message, {
     nodes: node,
-    extensions: { code: 'VALIDATION_FAILED', details: { reason, ...figures } },
+    extensions: { code: reason.code, details: { reason: reason.reason, ...figures } },
   });
 }

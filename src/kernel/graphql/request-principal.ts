@@ -1,7 +1,9 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { assert } from '../assert.js';
-import type { Principal } from '../principal.js';
+import { DomainError } from '../errors/domain-error.js';
+import { KERNEL_ERRORS } from '../errors/kernel.errors.js';
+import type { PersonPrincipal, Principal } from '../principal.js';
 
 /** Marks an operation that anyone may call without signing in (register, log in, refresh, accept an invite). */
 export const PUBLIC_OPERATION = 'access:public';
@@ -27,3 +29,11 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
   assert(principal !== undefined, 'a protected operation always has a principal');
   return principal;
 });
+
+/** The person behind a principal (FORBIDDEN for API tokens, which cannot act as a person). */
+export function requirePerson(principal: Principal): PersonPrincipal {
+  if (principal.kind !== 'PERSON') {
+    throw new DomainError(KERNEL_ERRORS.PERSON_REQUIRED, 'This operation needs a person signed in, not an API token');
+  }
+  return principal;
+}

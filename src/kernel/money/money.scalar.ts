@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { validationFailed } from '../errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
+import { KERNEL_ERRORS } from '../errors/kernel.errors.js';
 import { parseMinorUnits } from './minor-units.js';
 
 /** Money in GraphQL: a decimal string of minor units (a bigint in TypeScript). Numbers are refused. */
@@ -14,13 +15,13 @@ export const MoneyScalar = new GraphQLScalarType<bigint, string>({
   },
   parseValue(value) {
     if (typeof value !== 'string') {
-      throw validationFailed('INVALID_AMOUNT', 'Money must be sent as a string of digits, such as "1250"');
+      throw new DomainError(KERNEL_ERRORS.INVALID_AMOUNT, 'Money must be sent as a string of digits, such as "1250"');
     }
     return parseMinorUnits(value);
   },
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) {
-      throw validationFailed('INVALID_AMOUNT', 'Money must be sent as a string of digits, such as "1250"');
+      throw new DomainError(KERNEL_ERRORS.INVALID_AMOUNT, 'Money must be sent as a string of digits, such as "1250"');
     }
     return parseMinorUnits(ast.value);
   },

@@ -12,7 +12,9 @@ import {
   MinLength,
 } from 'class-validator';
 import { MoneyScalar } from '../../kernel/money/money.scalar.js';
-import { DEFAULT_PAGE_SIZE, MAX_BATCH_SIZE, MAX_PAGE_SIZE, MAX_REASON_LENGTH } from '../rules/ledger-limits.js';
+import { PageArgs } from '../../kernel/graphql/page.args.js';
+import { UUID_ANY_CASE } from '../../kernel/ids.js';
+import { MAX_BATCH_SIZE, MAX_REASON_LENGTH } from '../rules/ledger-limits.js';
 import { AccountKindEnum, BalanceBasisEnum, SideEnum, UnitKindEnum } from './ledger-enums.js';
 
 /*
@@ -49,9 +51,7 @@ export class CreateUnitInput {
 export class OpenAccountInput {
   @Field(() => ID, { nullable: true, description: 'A UUID of your choosing makes opening idempotent.' })
   @IsOptional()
-  @Matches(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/, {
-    message: 'id must be a UUID',
-  })
+  @Matches(UUID_ANY_CASE, { message: 'id must be a UUID' })
   id?: string | null;
 
   @Field(() => String)
@@ -209,20 +209,6 @@ export class ReverseTransactionInput {
 
   @Field(() => [MetadataEntryInput], { defaultValue: [] })
   metadata!: MetadataEntryInput[];
-}
-
-@ArgsType()
-export class PageArgs {
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `1 to ${MAX_PAGE_SIZE}.` })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(200)
-  after?: string | null;
 }
 
 @ArgsType()

@@ -1,8 +1,5 @@
-import { requireStorableDate } from '../../kernel/graphql/dates.js';
-import { validationFailed } from '../../kernel/errors/domain-error.js';
-import type { LedgerRequest, Metadata } from '../rules/ledger-model.js';
+import type { LedgerRequest } from '../rules/ledger-model.js';
 import type {
-  MetadataEntryInput,
   PlaceHoldInput,
   PostHoldInput,
   PostTransactionInput,
@@ -10,7 +7,10 @@ import type {
   VoidHoldInput,
 } from './ledger.inputs.js';
 
-/** GraphQL inputs become the rules' plain requests. UUIDs are compared in lower case. */
+/**
+ * GraphQL inputs become the rules' plain requests, as they are: nothing here can fail. The request's shape
+ * (ids, dates, metadata, amounts) is checked once, by rules/check-request.ts. UUIDs are compared in lower case.
+ */
 export function transferRequest(input: PostTransactionInput | PlaceHoldInput, held: boolean): LedgerRequest {
   return {
     type: 'TRANSFER',
@@ -23,8 +23,8 @@ export function transferRequest(input: PostTransactionInput | PlaceHoldInput, he
       amount: entry.amount,
     })),
     memo: input.memo,
-    metadata: toMetadata(input.metadata),
-    effectiveAt: validDate(input.effectiveAt ?? null, 'effectiveAt'),
+    metadata: input.metadata,
+    effectiveAt: input.effectiveAt ?? null,
     hold: held ? { timeoutSeconds: 'timeoutSeconds' in input ? (input.timeoutSeconds ?? null) : null } : null,
   };
 }
@@ -36,7 +36,7 @@ export function postHoldRequest(input: PostHoldInput): LedgerRequest {
     holdId: input.holdId.toLowerCase(),
     amount: input.amount ?? null,
     memo: input.memo,
-    metadata: toMetadata(input.metadata),
+    metadata: input.metadata,
   };
 }
 
@@ -46,7 +46,7 @@ export function voidHoldRequest(input: VoidHoldInput): LedgerRequest {
     id: input.id.toLowerCase(),
     holdId: input.holdId.toLowerCase(),
     memo: input.memo,
-    metadata: toMetadata(input.metadata),
+    metadata: input.metadata,
   };
 }
 
@@ -56,22 +56,6 @@ export function reversalRequest(input: ReverseTransactionInput): LedgerRequest {
     id: input.id.toLowerCase(),
     transactionId: input.transactionId.toLowerCase(),
     memo: input.memo,
-    metadata: toMetadata(input.metadata),
+    metadata: input.metadata,
   };
-}
-
-/** The Date scalar lets an unparseable string through as an Invalid Date; it stops here. */
-function validDate(date: Date | null, field: string): Date | null {
-  return date === null ? null : requireStorableDate(date, field);
-}
-
-function toMetadata(entries: readonly MetadataEntryInput[]): Metadata {
-  const metadata: Record<string, string> = {};
-  for (const { key, value } of entries) {
-    if (Object.hasOwn(metadata, key)) {
-      throw validationFailed('INVALID_METADATA', `metadata key "${key}" appears twice`, { key });
-    }
-    metadata[key] = value;
-  }
-  return metadata;
 }

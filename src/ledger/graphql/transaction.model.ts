@@ -3,6 +3,7 @@ import { Int64Scalar } from '../../kernel/graphql/int64.scalar.js';
 import { PageInfoModel } from '../../kernel/graphql/page-info.model.js';
 import { MoneyScalar } from '../../kernel/money/money.scalar.js';
 import type { EntryRecord, HistoryEntryRecord, TransactionRecord } from '../ledger.records.js';
+import type { SubmissionResult } from '../ledger.service.js';
 import type { Metadata, Refusal } from '../rules/ledger-model.js';
 import { OperationEnum, SideEnum, TransactionStatusEnum } from './ledger-enums.js';
 
@@ -125,7 +126,11 @@ export class LedgerErrorModel {
   message!: string;
 
   static from(refusal: Refusal): LedgerErrorModel {
-    return Object.assign(new LedgerErrorModel(), refusal);
+    return Object.assign(new LedgerErrorModel(), {
+      code: refusal.code,
+      reason: refusal.reason,
+      message: refusal.message,
+    });
   }
 }
 
@@ -142,6 +147,15 @@ export class TransactionResultModel {
 
   @Field(() => Boolean)
   replayed!: boolean;
+
+  static from(id: string, result: SubmissionResult): TransactionResultModel {
+    return Object.assign(new TransactionResultModel(), {
+      id,
+      transaction: result.ok ? TransactionModel.from(result.transaction) : null,
+      error: result.ok ? null : LedgerErrorModel.from(result.refusal),
+      replayed: result.replayed,
+    });
+  }
 }
 
 @ObjectType('HistoryEntry', { description: 'One entry on an account, with the balance it left.' })

@@ -5,8 +5,8 @@
  * recovers, without moving any value. Asking for the state an account is already in changes nothing.
  * The SQL twins: `account_closed_only_at_zero` and the `account_guard` trigger.
  */
-import { balanceOf, type AccountPosition } from './ledger-model.js';
-import type { Refusal } from './ledger-model.js';
+import { LEDGER_ERRORS } from '../ledger.errors.js';
+import { balanceOf, refusal, type AccountPosition, type Refusal } from './ledger-model.js';
 
 export type StatusTarget = 'FROZEN' | 'UNFROZEN' | 'CLOSED';
 
@@ -23,10 +23,10 @@ export function decideStatusChange<T extends AccountPosition>(account: T, target
   if (status === account.status) return { outcome: 'UNCHANGED' };
   if (status === 'CLOSED') {
     if (account.debitsPending !== 0n || account.creditsPending !== 0n) {
-      return refused('CONFLICT', 'HOLDS_PENDING', 'An account with pending holds cannot be closed', account);
+      return refused(LEDGER_ERRORS.HOLDS_PENDING, 'An account with pending holds cannot be closed', account);
     }
     if (balanceOf(account) !== 0n) {
-      return refused('CONFLICT', 'BALANCE_NOT_ZERO', 'Only an account with a zero balance can be closed', account);
+      return refused(LEDGER_ERRORS.BALANCE_NOT_ZERO, 'Only an account with a zero balance can be closed', account);
     }
   }
   return { outcome: 'CHANGED', next: { ...account, status, version: account.version + 1n } };
@@ -39,21 +39,20 @@ export function decideLimits<T extends AccountPosition>(
 ): TermsDecision<T> {
   if (account.status === 'CLOSED') return closedRefusal(account);
   if (creditLimit < 0n || (upperLimit !== null && upperLimit < 0n)) {
-    return refused('VALIDATION_FAILED', 'LIMIT_NEGATIVE', 'Limits are zero or more', account);
+    return refused(LEDGER_ERRORS.LIMIT_NEGATIVE, 'Limits are zero or more', account);
   }
   if (creditLimit === account.creditLimit && upperLimit === account.upperLimit) return { outcome: 'UNCHANGED' };
   return { outcome: 'CHANGED', next: { ...account, creditLimit, upperLimit, version: account.version + 1n } };
 }
 
 function closedRefusal(account: AccountPosition): TermsDecision<never> {
-  return refused('CONFLICT', 'ACCOUNT_CLOSED', `Account ${account.id} is closed`, account);
+  return refused(LEDGER_ERRORS.ACCOUNT_CLOSED, `Account ${account.id} is closed`, account);
 }
 
 function refused(
-  code: Refusal['code'],
-  reason: string,
+  reason: Parameters<typeof refusal>[0],
   message: string,
   account: AccountPosition,
 ): TermsDecision<never> {
-  return { outcome: 'REFUSED', refusal: { code, reason, message, details: { accountId: account.id } } };
+  return { outcome: 'REFUSED', refusal: refusal(reason, message, { accountId: account.id }) };
 }

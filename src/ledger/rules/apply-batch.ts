@@ -1,9 +1,10 @@
 /**
  * Rule: an ordered batch of ledger requests is decided in memory, one item after another, each item seeing
- * the effects of those before it; a refused item changes nothing and never fails its neighbours.
+ * the effects of those before it; a refused item changes nothing and never fails its neighbours. Every item
+ * has passed the shape check already (check-request.ts, before the database is touched).
  *
  * For each item, in this order of precedence (the first that applies is the answer):
- *   1. shape (check-request.ts): VALIDATION_FAILED, not recorded against the id;
+ *   1. (the shape, checked before: VALIDATION_FAILED, not recorded against the id);
  *   2. idempotency: an id already decided replays its outcome when the content is the same, and is a
  *      CONFLICT (EXISTS_WITH_DIFFERENT_CONTENT, ID_ALREADY_FAILED) when it is not;
  *   3. the referenced hold or transaction: missing, not a hold, already resolved or reversed, expired;
@@ -16,7 +17,8 @@
  * `transaction_outcome.id` and `ledger_transaction.references_id`.
  */
 import { INT64_MAX } from '../../kernel/money/minor-units.js';
-import { checkRequestShape } from './check-request.js';
+import { LEDGER_ERRORS } from '../ledger.errors.js';
+import type { CheckedRequest } from './check-request.js';
 import {
   availableBalanceOf,
   balanceOf,
@@ -24,6 +26,8 @@ import {
   type EntryDraft,
   type ExpireHoldRequest,
   type LedgerRequest,
+  metadataOf,
+  refusal,
   type NewEntry,
   type NewTransaction,
   type PostHoldRequest,
@@ -36,7 +40,7 @@ import {
 } from './ledger-model.js';
 
 export interface PreparedRequest {
-  readonly request: LedgerRequest;
+  readonly request: CheckedRequest;
   readonly contentHash: string;
 }
 
@@ -117,9 +121,6 @@ class BatchLedger {
   }
 
   apply({ request, contentHash }: PreparedRequest): ItemResult {
-    const shapeRefusal = checkRequestShape(request);
-    if (shapeRefusal !== null) return { status: 'REFUSED', refusal: shapeRefusal, replayed: false };
-
     const existing = this.outcomes.get(request.id);
     if (existing !== undefined) return replay(request.id, existing, contentHash);
 
@@ -155,7 +156,7 @@ class BatchLedger {
 
   private decideTransfer(request: TransferRequest): Decision {
     if (!this.state.units.has(request.unitCode)) {
-      return refuse('NOT_FOUND', 'UNIT_NOT_FOUND', `Unit ${request.unitCode} does not exist`, {
+      return refuse(LEDGER_ERRORS.UNIT_NOT_FOUND, `Unit ${request.unitCode} does not exist`, {
         unitCode: request.unitCode,
       });
     }
@@ -167,7 +168,7 @@ class BatchLedger {
       operation: held ? 'HOLD' : 'TRANSFER',
       kind: request.kind,
       memo: request.memo,
-      metadata: request.metadata,
+      metadata: metadataOf(request.metadata),
       referencesId: null,
       expiresAt: timeout === null ? null : new Date(this.now.getTime() + timeout * 1000),
       effectiveAt: request.effectiveAt ?? this.now,
@@ -179,18 +180,18 @@ class BatchLedger {
   private decideReversal(request: ReversalRequest): Decision {
     const original = this.referenced.get(request.transactionId);
     if (original === undefined) {
-      return refuse('NOT_FOUND', 'TRANSACTION_NOT_FOUND', `Transaction ${request.transactionId} does not exist`, {
+      return refuse(LEDGER_ERRORS.TRANSACTION_NOT_FOUND, `Transaction ${request.transactionId} does not exist`, {
         transactionId: request.transactionId,
       });
     }
     if (original.operation === 'HOLD' || original.operation === 'VOID_HOLD' || original.operation === 'EXPIRE_HOLD') {
-      return refuse('VALIDATION_FAILED', 'NOT_REVERSIBLE', 'Only posted transactions are reversed; a hold is voided', {
+      return refuse(LEDGER_ERRORS.NOT_REVERSIBLE, 'Only posted transactions are reversed; a hold is voided', {
         transactionId: original.id,
         operation: original.operation,
       });
     }
     if (original.referencedBy !== null) {
-      return refuse('CONFLICT', 'ALREADY_REVERSED', `Transaction ${original.id} has already been reversed`, {
+      return refuse(LEDGER_ERRORS.ALREADY_REVERSED, `Transaction ${original.id} has already been reversed`, {
         transactionId: original.id,
         reversedBy: original.referencedBy,
       });
@@ -206,7 +207,7 @@ class BatchLedger {
       operation: 'REVERSAL',
       kind: original.kind,
       memo: request.memo,
-      metadata: request.metadata,
+      metadata: metadataOf(request.metadata),
       referencesId: original.id,
       expiresAt: null,
       effectiveAt: this.now,
@@ -225,23 +226,18 @@ class BatchLedger {
     for (const [entryIndex, draft] of drafts.entries()) {
       const account = this.accounts.get(draft.accountId);
       if (account === undefined) {
-        return refuse('NOT_FOUND', 'ACCOUNT_NOT_FOUND', `Account ${draft.accountId} does not exist`, {
+        return refuse(LEDGER_ERRORS.ACCOUNT_NOT_FOUND, `Account ${draft.accountId} does not exist`, {
           accountId: draft.accountId,
           entryIndex,
         });
       }
       if (account.unitCode !== unitCode) {
-        return refuse(
-          'VALIDATION_FAILED',
-          'UNIT_MISMATCH',
-          `Account ${account.id} is in ${account.unitCode}, not ${unitCode}`,
-          {
-            accountId: account.id,
-            entryIndex,
-            accountUnit: account.unitCode,
-            transactionUnit: unitCode,
-          },
-        );
+        return refuse(LEDGER_ERRORS.UNIT_MISMATCH, `Account ${account.id} is in ${account.unitCode}, not ${unitCode}`, {
+          accountId: account.id,
+          entryIndex,
+          accountUnit: account.unitCode,
+          transactionUnit: unitCode,
+        });
       }
       const statusRefusal = refuseInactive(account, entryIndex);
       if (statusRefusal !== null) return statusRefusal;
@@ -269,18 +265,18 @@ class BatchLedger {
 
   private findOpenHold(holdId: string, checkExpiry: boolean): ReferencedTransaction | Refusal {
     const hold = this.referenced.get(holdId);
-    if (hold === undefined) return refusal('NOT_FOUND', 'HOLD_NOT_FOUND', `Hold ${holdId} does not exist`, { holdId });
+    if (hold === undefined) return refusal(LEDGER_ERRORS.HOLD_NOT_FOUND, `Hold ${holdId} does not exist`, { holdId });
     if (hold.operation !== 'HOLD') {
-      return refusal('VALIDATION_FAILED', 'NOT_A_HOLD', `Transaction ${holdId} is not a hold`, { holdId });
+      return refusal(LEDGER_ERRORS.NOT_A_HOLD, `Transaction ${holdId} is not a hold`, { holdId });
     }
     if (hold.referencedBy !== null) {
-      return refusal('CONFLICT', 'HOLD_ALREADY_RESOLVED', `Hold ${holdId} has already been resolved`, {
+      return refusal(LEDGER_ERRORS.HOLD_ALREADY_RESOLVED, `Hold ${holdId} has already been resolved`, {
         holdId,
         resolvedBy: hold.referencedBy,
       });
     }
     if (checkExpiry && hold.expiresAt !== null && hold.expiresAt.getTime() <= this.now.getTime()) {
-      return refusal('CONFLICT', 'HOLD_EXPIRED', `Hold ${holdId} expired at ${hold.expiresAt.toISOString()}`, {
+      return refusal(LEDGER_ERRORS.HOLD_EXPIRED, `Hold ${holdId} expired at ${hold.expiresAt.toISOString()}`, {
         holdId,
         expiredAt: hold.expiresAt.toISOString(),
       });
@@ -294,15 +290,14 @@ class BatchLedger {
     if (request.amount !== null) {
       if (hold.entries.length !== 2) {
         return refuse(
-          'VALIDATION_FAILED',
-          'PARTIAL_POST_NEEDS_TWO_ENTRIES',
+          LEDGER_ERRORS.PARTIAL_POST_NEEDS_TWO_ENTRIES,
           'Only a hold of exactly two entries can be posted in part; post it in full or void it',
           { holdId: hold.id, entryCount: hold.entries.length },
         );
       }
       const held = hold.entries[0]?.amount ?? 0n;
       if (request.amount > held) {
-        return refuse('VALIDATION_FAILED', 'AMOUNT_EXCEEDS_HOLD', 'A hold cannot be posted for more than it holds', {
+        return refuse(LEDGER_ERRORS.AMOUNT_EXCEEDS_HOLD, 'A hold cannot be posted for more than it holds', {
           holdId: hold.id,
           heldAmount: held.toString(),
         });
@@ -337,7 +332,7 @@ class BatchLedger {
     const hold = this.findOpenHold(request.holdId, !expiring);
     if ('reason' in hold) return { refusal: hold };
     if (expiring && (hold.expiresAt === null || hold.expiresAt.getTime() > this.now.getTime())) {
-      return refuse('CONFLICT', 'HOLD_NOT_EXPIRED', `Hold ${hold.id} has not expired`, { holdId: hold.id });
+      return refuse(LEDGER_ERRORS.HOLD_NOT_EXPIRED, `Hold ${hold.id} has not expired`, { holdId: hold.id });
     }
     // Voiding only releases what was set aside, so it is allowed on a frozen account.
     const positions: AccountPosition[] = [];
@@ -369,7 +364,7 @@ class BatchLedger {
       operation,
       kind: hold.kind,
       memo: request.memo,
-      metadata: request.metadata,
+      metadata: metadataOf(request.metadata),
       referencesId: hold.id,
       expiresAt: null,
       effectiveAt: this.now,
@@ -412,37 +407,38 @@ function replay(id: string, existing: StoredOutcome, contentHash: string): ItemR
     return {
       status: 'REFUSED',
       replayed: false,
-      refusal: {
-        code: 'CONFLICT',
-        reason: failed ? 'ID_ALREADY_FAILED' : 'EXISTS_WITH_DIFFERENT_CONTENT',
-        message: failed
-          ? `Transaction id ${id} was already refused; a new request needs a new id`
-          : `Transaction id ${id} already exists with different content`,
-        details: { id },
-      },
+      refusal: failed
+        ? refusal(
+            LEDGER_ERRORS.ID_ALREADY_FAILED,
+            `Transaction id ${id} was already refused; a new request needs a new id`,
+            { id },
+          )
+        : refusal(
+            LEDGER_ERRORS.EXISTS_WITH_DIFFERENT_CONTENT,
+            `Transaction id ${id} already exists with different content`,
+            {
+              id,
+            },
+          ),
     };
   }
   if (existing.refusal !== null) return { status: 'REFUSED', refusal: existing.refusal, replayed: true };
   return { status: 'REPLAYED', transactionId: id };
 }
 
-function refusal(code: Refusal['code'], reason: string, message: string, details: Refusal['details']): Refusal {
-  return { code, reason, message, details };
-}
-
-function refuse(code: Refusal['code'], reason: string, message: string, details: Refusal['details']): Decision {
-  return { refusal: refusal(code, reason, message, details) };
+function refuse(reason: Parameters<typeof refusal>[0], message: string, details: Refusal['details']): Decision {
+  return { refusal: refusal(reason, message, details) };
 }
 
 function refuseInactive(account: AccountPosition, entryIndex: number): Decision | null {
   if (account.status === 'CLOSED') {
-    return refuse('CONFLICT', 'ACCOUNT_CLOSED', `Account ${account.id} is closed`, {
+    return refuse(LEDGER_ERRORS.ACCOUNT_CLOSED, `Account ${account.id} is closed`, {
       accountId: account.id,
       entryIndex,
     });
   }
   if (account.status === 'FROZEN') {
-    return refuse('CONFLICT', 'ACCOUNT_FROZEN', `Account ${account.id} is frozen`, {
+    return refuse(LEDGER_ERRORS.ACCOUNT_FROZEN, `Account ${account.id} is frozen`, {
       accountId: account.id,
       entryIndex,
     });
@@ -483,20 +479,20 @@ function advance(account: AccountPosition): AccountPosition {
 export function checkLimits(next: AccountPosition, side: 'DEBIT' | 'CREDIT', entryIndex: number): Decision | null {
   const counters = [next.debitsPosted, next.creditsPosted, next.debitsPending, next.creditsPending];
   if (counters.some((counter) => counter > INT64_MAX)) {
-    return refuse('CONFLICT', 'OVERFLOW', `Account ${next.id} cannot hold more movement`, {
+    return refuse(LEDGER_ERRORS.OVERFLOW, `Account ${next.id} cannot hold more movement`, {
       accountId: next.id,
       entryIndex,
     });
   }
   if (side === 'DEBIT' && availableBalanceOf(next) < -next.creditLimit) {
-    return refuse('INSUFFICIENT_FUNDS', 'CREDIT_LIMIT_EXCEEDED', `Account ${next.id} would go past its credit limit`, {
+    return refuse(LEDGER_ERRORS.CREDIT_LIMIT_EXCEEDED, `Account ${next.id} would go past its credit limit`, {
       accountId: next.id,
       entryIndex,
       creditLimit: next.creditLimit.toString(),
     });
   }
   if (side === 'CREDIT' && next.upperLimit !== null && balanceOf(next) + next.creditsPending > next.upperLimit) {
-    return refuse('CONFLICT', 'UPPER_LIMIT_EXCEEDED', `Account ${next.id} would go past its upper limit`, {
+    return refuse(LEDGER_ERRORS.UPPER_LIMIT_EXCEEDED, `Account ${next.id} would go past its upper limit`, {
       accountId: next.id,
       entryIndex,
       upperLimit: next.upperLimit.toString(),

@@ -3,9 +3,10 @@
  * field the client chose, in a fixed order, metadata keys sorted): the same id with the same hash replays
  * the first outcome, with another hash it is a CONFLICT. The hash is stored in `transaction_outcome`.
  */
-import { createHash, type BinaryLike } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { assertNever } from '../../kernel/assert.js';
-import type { LedgerRequest, Metadata } from './ledger-model.js';
+import { uuidV5 } from '../../kernel/ids.js';
+import type { LedgerRequest, MetadataEntry } from './ledger-model.js';
 
 export function contentHash(request: LedgerRequest): string {
   return createHash('sha256').update(canonicalContent(request)).digest('hex');
@@ -35,22 +36,11 @@ export function canonicalContent(request: LedgerRequest): string {
   }
 }
 
-function sortedMetadata(metadata: Metadata): [string, string][] {
-  return Object.keys(metadata)
-    .sort()
-    .map((key) => [key, metadata[key] ?? '']);
-}
-
-/** A name-based (version 5) UUID, so that derived ids (a hold's expiry) are the same in every process. */
-export function uuidV5(name: string, namespace: string): string {
-  const namespaceBytes = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const bytes = createHash('sha1')
-    .update(Buffer.concat([namespaceBytes, Buffer.from(name, 'utf8')]) as BinaryLike)
-    .digest();
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+/** Sorted by key (each key appears once in a checked request), as the first versions hashed a key map. */
+function sortedMetadata(metadata: readonly MetadataEntry[]): [string, string][] {
+  return [...metadata]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ key, value }) => [key, value]);
 }
 
 const HOLD_EXPIRY_NAMESPACE = '6f1d4c3e-8a2b-4f5e-9c7d-0e1f2a3b4c5d';

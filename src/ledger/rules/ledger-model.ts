@@ -2,6 +2,8 @@
  * The ledger's vocabulary as plain values: what the rules read and what they decide. No framework types,
  * so that every rule is a pure function over these.
  */
+import type { ErrorReason } from '../../kernel/errors/domain-error.js';
+
 export type Side = 'DEBIT' | 'CREDIT';
 export type AccountStatus = 'ACTIVE' | 'FROZEN' | 'CLOSED';
 export type AccountKind = 'MEMBER' | 'FUND' | 'RESERVE' | 'CLEARING' | 'ISSUANCE' | 'EXTERNAL';
@@ -27,12 +29,19 @@ export interface EntryDraft {
   readonly amount: bigint;
 }
 
+/** Metadata as stored with a transaction: at most one value per key. */
 export type Metadata = Readonly<Record<string, string>>;
+
+/** Metadata as a client sends it: key-value pairs, each key at most once (checked with the request's shape). */
+export interface MetadataEntry {
+  readonly key: string;
+  readonly value: string;
+}
 
 interface RequestBase {
   readonly id: string;
   readonly memo: string;
-  readonly metadata: Metadata;
+  readonly metadata: readonly MetadataEntry[];
 }
 
 /** A new transaction: posted at once, or held (pending) until posted, voided or expired. */
@@ -102,13 +111,28 @@ export interface ReferencedTransaction {
   readonly referencedBy: string | null;
 }
 
-/** A refusal as stored and replayed: plain JSON. */
+/** FORBIDDEN comes from the caller's rights, never from the ledger's state: it is not kept against the id. */
+export type RefusalCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS' | 'FORBIDDEN';
+
+/** A refusal as stored and replayed: plain JSON, made from a declared reason. */
 export interface Refusal {
-  /** FORBIDDEN comes from the caller's rights, never from the ledger's state: it is not kept against the id. */
-  readonly code: 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'INSUFFICIENT_FUNDS' | 'FORBIDDEN';
+  readonly code: RefusalCode;
   readonly reason: string;
   readonly message: string;
   readonly details: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export function refusal(
+  reason: ErrorReason<string, RefusalCode>,
+  message: string,
+  details: Refusal['details'] = {},
+): Refusal {
+  return { code: reason.code, reason: reason.reason, message, details };
+}
+
+/** The metadata of a request whose shape was checked (each key once), as stored. */
+export function metadataOf(entries: readonly MetadataEntry[]): Metadata {
+  return Object.fromEntries(entries.map(({ key, value }) => [key, value]));
 }
 
 export interface StoredOutcome {

@@ -22,10 +22,6 @@ export enum BalanceVisibilityEnum {
   FEDERATION = 'FEDERATION',
   PUBLIC = 'PUBLIC',
 }
-export enum ApiScopeEnum {
-  LEDGER_READ = 'LEDGER_READ',
-  LEDGER_WRITE = 'LEDGER_WRITE',
-}
 export enum MembershipStatusEnum {
   ACTIVE = 'ACTIVE',
   LEFT = 'LEFT',
@@ -53,10 +49,6 @@ registerEnumType(RoleEnum, {
 registerEnumType(BalanceVisibilityEnum, {
   name: 'BalanceVisibility',
   description: "Who besides members sees the figures of an organisation's accounts.",
-});
-registerEnumType(ApiScopeEnum, {
-  name: 'ApiScope',
-  description: "LEDGER_READ reads the organisation's accounts; LEDGER_WRITE also moves value out of them.",
 });
 registerEnumType(MembershipStatusEnum, { name: 'MembershipStatus' });
 registerEnumType(FederationMembershipStatusEnum, { name: 'FederationMembershipStatus' });

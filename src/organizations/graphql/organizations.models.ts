@@ -1,18 +1,15 @@
-import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { createUnionType, Field, ID, ObjectType } from '@nestjs/graphql';
 import { Int64Scalar } from '../../kernel/graphql/int64.scalar.js';
 import { PageInfoModel } from '../../kernel/graphql/page-info.model.js';
-import type { AuthSession } from '../../auth/auth.service.js';
+import { AuthPayloadModel, PersonModel } from '../../auth/graphql/auth.models.js';
+import type { AuditEventRecord } from '../../kernel/audit/audit.records.js';
 import type {
-  ApiTokenRecord,
-  AuditEventRecord,
   FederationMembershipRecord,
   InvitationRecord,
   MembershipRecord,
   OrganizationRecord,
-  PersonRecord,
 } from '../organizations.records.js';
 import {
-  ApiScopeEnum,
   BalanceVisibilityEnum,
   FederationMembershipStatusEnum,
   InvitationStatusEnum,
@@ -20,26 +17,6 @@ import {
   OrganizationKindEnum,
   RoleEnum,
 } from './organizations.enums.js';
-
-@ObjectType('Person')
-export class PersonModel {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { nullable: true, description: 'Shown to the person only.' })
-  email!: string | null;
-
-  static from(record: PersonRecord, viewerId: string | null): PersonModel {
-    return Object.assign(new PersonModel(), {
-      id: record.id,
-      name: record.name,
-      email: record.id === viewerId ? record.email : null,
-    });
-  }
-}
 
 @ObjectType('Organization', { description: 'A co-op, time bank, strike fund, land trust, assembly or federation.' })
 export class OrganizationModel {
@@ -202,74 +179,6 @@ export class InvitationModel {
   }
 }
 
-@ObjectType('ApiToken', { description: 'An integration token of an organisation. Its secret is shown only once.' })
-export class ApiTokenModel {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => ID)
-  organizationId!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => [ApiScopeEnum])
-  scopes!: ApiScopeEnum[];
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date, { nullable: true })
-  expiresAt!: Date | null;
-
-  @Field(() => Date, { nullable: true })
-  revokedAt!: Date | null;
-
-  static from(record: ApiTokenRecord): ApiTokenModel {
-    return Object.assign(new ApiTokenModel(), {
-      ...record,
-      scopes: record.scopes.map((scope) => scope as ApiScopeEnum),
-    });
-  }
-}
-
-@ObjectType('CreatedApiToken')
-export class CreatedApiTokenModel {
-  @Field(() => String, { description: 'The bearer token. Store it now: it is not shown again.' })
-  token!: string;
-
-  @Field(() => ApiTokenModel)
-  apiToken!: ApiTokenModel;
-}
-
-@ObjectType('AuthPayload', { description: 'A signed-in session: a short-lived access token and a refresh token.' })
-export class AuthPayloadModel {
-  @Field(() => String, { description: 'Send as "Authorization: Bearer <accessToken>".' })
-  accessToken!: string;
-
-  @Field(() => Date)
-  accessTokenExpiresAt!: Date;
-
-  @Field(() => String, { description: 'Exchange once for a new pair with refreshSession.' })
-  refreshToken!: string;
-
-  @Field(() => Date)
-  refreshTokenExpiresAt!: Date;
-
-  @Field(() => PersonModel)
-  person!: PersonModel;
-
-  static from(session: AuthSession): AuthPayloadModel {
-    return Object.assign(new AuthPayloadModel(), {
-      accessToken: session.accessToken,
-      accessTokenExpiresAt: session.accessTokenExpiresAt,
-      refreshToken: session.refreshToken,
-      refreshTokenExpiresAt: session.refreshTokenExpiresAt,
-      person: PersonModel.from(session.person, session.person.id),
-    });
-  }
-}
-
 @ObjectType('AcceptInvitationPayload')
 export class AcceptInvitationPayloadModel {
   @Field(() => MembershipModel)
@@ -277,27 +186,6 @@ export class AcceptInvitationPayloadModel {
 
   @Field(() => AuthPayloadModel)
   auth!: AuthPayloadModel;
-}
-
-@ObjectType('ChangePasswordPayload')
-export class ChangePasswordPayloadModel {
-  @Field(() => Int, { description: 'How many other sessions were ended.' })
-  revokedSessions!: number;
-}
-
-@ObjectType('Viewer', { description: 'Who is calling.' })
-export class ViewerModel {
-  @Field(() => PersonModel, { nullable: true, description: 'The person signed in (null for an API token).' })
-  person!: PersonModel | null;
-
-  @Field(() => ID, { nullable: true, description: "The API token's organisation (null for a person)." })
-  apiTokenOrganizationId!: string | null;
-
-  @Field(() => [ApiScopeEnum], { description: "The API token's scopes (empty for a person)." })
-  scopes!: ApiScopeEnum[];
-
-  @Field(() => [MembershipModel], { description: "The person's active memberships." })
-  memberships!: MembershipModel[];
 }
 
 @ObjectType('AuditEvent', { description: 'Who changed what, when, from what to what. Never edited.' })
@@ -313,6 +201,9 @@ export class AuditEventModel {
 
   @Field(() => ID, { nullable: true })
   actorApiTokenId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The automatic work that acted, such as ledger.hold-expiry.' })
+  actorSystem!: string | null;
 
   @Field(() => ID)
   organizationId!: string;

@@ -15,16 +15,18 @@
  *   holding organisation's balance visibility admits (its federations' members, or everyone).
  * - API tokens move and read their organisation's money only: they open no accounts, change no status,
  *   issue no units, and count as no one's member (so FEDERATION visibility does not admit them).
+ * - A system actor (automatic work) does what its grant names and nothing else: it manages the
+ *   organisations of its grant as their ADMIN and TREASURER would, and moves value out of the accounts of
+ *   its grant. Only a system actor whose grant says so expires holds (SYSTEM_OPERATION for anyone else).
  */
 import { hasAnyRole, rolesIn, type Principal } from '../../kernel/principal.js';
 import type { AccessLevel, BatchView } from '../../ledger/ledger-access.port.js';
-import type { LedgerRequest } from '../../ledger/rules/ledger-model.js';
+import type { LedgerRequest } from '../../ledger/ledger.records.js';
+
+export { API_SCOPES, type ApiScope } from '../../auth/auth.records.js';
 
 export const ROLES = ['MEMBER', 'TREASURER', 'COORDINATOR', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
-
-export const API_SCOPES = ['LEDGER_READ', 'LEDGER_WRITE'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
 
 export const BALANCE_VISIBILITIES = ['MEMBERS', 'FEDERATION', 'PUBLIC'] as const;
 export type BalanceVisibility = (typeof BALANCE_VISIBILITIES)[number];
@@ -33,10 +35,21 @@ const MONEY_ROLES = ['TREASURER', 'ADMIN'];
 const STEWARD_ROLES = ['TREASURER', 'ADMIN', 'COORDINATOR'];
 
 export function mayDebit(principal: Principal, holderId: string): boolean {
-  if (principal.kind === 'API_TOKEN') {
-    return principal.organizationId === holderId && principal.scopes.has('LEDGER_WRITE');
+  switch (principal.kind) {
+    case 'API_TOKEN':
+      return principal.organizationId === holderId && principal.scopes.has('LEDGER_WRITE');
+    case 'PERSON':
+      return principal.personId === holderId || hasAnyRole(principal, holderId, MONEY_ROLES);
+    case 'SYSTEM':
+      return hasAnyRole(principal, holderId, MONEY_ROLES);
   }
-  return principal.personId === holderId || hasAnyRole(principal, holderId, MONEY_ROLES);
+}
+
+/** Debiting one account: as its holder's debitor, or as a system actor granted that account. */
+function mayDebitAccount(principal: Principal, account: { id: string; holderId: string }): boolean {
+  return (
+    (principal.kind === 'SYSTEM' && principal.grant.accounts.has(account.id)) || mayDebit(principal, account.holderId)
+  );
 }
 
 export function mayCreateUnit(principal: Principal, issuerId: string): boolean {
@@ -102,7 +115,7 @@ export function findBatchRefusal(
 function refusalOf(principal: Principal, request: LedgerRequest, view: BatchView): BatchRefusal | null {
   const debitable = (accountId: string): boolean => {
     const account = view.account(accountId);
-    return account === undefined || mayDebit(principal, account.holderId);
+    return account === undefined || mayDebitAccount(principal, { id: accountId, holderId: account.holderId });
   };
   const refuse = (accountId: string): BatchRefusal => ({
     requestId: request.id,
@@ -115,6 +128,7 @@ function refusalOf(principal: Principal, request: LedgerRequest, view: BatchView
       return denied === undefined ? null : refuse(denied.accountId);
     }
     case 'EXPIRE_HOLD':
+      if (principal.kind === 'SYSTEM' && principal.grant.expiresHolds) return null;
       return { requestId: request.id, accountId: '', reason: 'SYSTEM_OPERATION' };
     case 'POST_HOLD':
     case 'VOID_HOLD':
@@ -157,7 +171,7 @@ export function accessLevel(
     return holder?.visibility === 'PUBLIC' ? 'BALANCE' : 'NONE';
   }
   if (
-    principal.personId === account.holderId ||
+    (principal.kind === 'PERSON' && principal.personId === account.holderId) ||
     rolesIn(principal, account.holderId).size > 0 ||
     mayStewardUnit(principal, account.issuerId)
   ) {

@@ -437,7 +437,7 @@ const CATALOGUE: readonly Case[] = [
     {
       name: 'amount "10000000000000000000" (10^19)',
       send: () => postAmount('10000000000000000000'),
-      expect: invalid('INVALID_AMOUNT'),
+      expect: invalid('AMOUNT_OUT_OF_RANGE'),
     },
     {
       name: 'amount 1e400 as a raw JSON number (Infinity once parsed)',

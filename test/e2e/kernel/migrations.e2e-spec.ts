@@ -112,13 +112,51 @@ describe('migrations', () => {
     expect(await functions()).toEqual(ALL_FUNCTIONS);
   });
 
+  /** Undoes migrations until the named one is undone; returns its index. */
+  async function undoThrough(name: string): Promise<number> {
+    const index = MIGRATIONS.findIndex((migration) => new migration().name.startsWith(name));
+    while ((await applied()).length > index) await dataSource.undoLastMigration({ transaction: 'each' });
+    return index;
+  }
+
   it('undoes and redoes the write-path migration: lock_ledger_batch goes and comes back', async () => {
-    await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await applied()).toEqual(MIGRATIONS.slice(0, -1).map((migration) => new migration().name));
+    const index = await undoThrough('LedgerWritePath');
+    expect(await applied()).toEqual(MIGRATIONS.slice(0, index).map((migration) => new migration().name));
     expect(await functions()).toEqual(ORGANIZATION_FUNCTIONS);
     const redone = await dataSource.runMigrations({ transaction: 'each' });
-    expect(redone.map((migration) => migration.name)).toEqual([new (MIGRATIONS.at(-1)!)().name]);
+    expect(redone.map((migration) => migration.name)).toEqual(
+      MIGRATIONS.slice(index).map((migration) => new migration().name),
+    );
     expect(await functions()).toEqual(ALL_FUNCTIONS);
+  });
+
+  it('undoes and redoes the system-actors migration: audit events name one actor, a system actor among them', async () => {
+    const organization = randomUUID();
+    await dataSource.query(`INSERT INTO party (id, kind) VALUES ($1, 'ORGANIZATION')`, [organization]);
+    await dataSource.query(
+      `INSERT INTO organization (id, kind, name, slug) VALUES ($1, 'COOPERATIVE', 'Sys', 'sys-actor')`,
+      [organization],
+    );
+    const event = `INSERT INTO audit_event (actor_system, organization_id, action, subject_type, subject_id)
+                   VALUES ($1, $2, 'HOLD_EXPIRED', 'TRANSACTION', 'x')`;
+    await dataSource.query(event, ['ledger.hold-expiry', organization]);
+    await expect(
+      dataSource.query(
+        `INSERT INTO audit_event (organization_id, action, subject_type, subject_id) VALUES ($1, 'NOBODY', 'X', 'x')`,
+        [organization],
+      ),
+    ).rejects.toThrow(/audit_event_one_actor/);
+    await expect(dataSource.query(event, ['Not An Actor', organization])).rejects.toThrow(/actor_system_format/);
+    const index = await undoThrough('SystemActors');
+    expect(await columns('audit_event')).not.toContain('actor_system');
+    expect(
+      await dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE organization_id = $1`, [organization]),
+    ).toEqual([{ n: 0 }]);
+    const redone = await dataSource.runMigrations({ transaction: 'each' });
+    expect(redone.map((migration) => migration.name)).toEqual(
+      MIGRATIONS.slice(index).map((migration) => new migration().name),
+    );
+    expect(await columns('audit_event')).toContain('actor_system');
   });
 
   it('undoes and redoes the organisations migration over existing rows, keeping an owner for every account and unit', async () => {

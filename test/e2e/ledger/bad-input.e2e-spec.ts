@@ -108,7 +108,7 @@ const CATALOGUE: readonly BadRequest[] = [
     'amount "99999999999999999999" (20 digits, over int64)',
     withAmount('99999999999999999999'),
     'VALIDATION_FAILED',
-    'INVALID_AMOUNT',
+    'AMOUNT_OUT_OF_RANGE',
   ),
   post(
     'amount "1000000000000001" (over MAX_ENTRY_AMOUNT)',

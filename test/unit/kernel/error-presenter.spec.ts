@@ -5,14 +5,15 @@
  */
 import fc from 'fast-check';
 import { GraphQLError } from 'graphql';
-import { DomainError, conflict, notFound, validationFailed } from '../../../src/kernel/errors/domain-error.js';
+import { DomainError } from '../../../src/kernel/errors/domain-error.js';
+import { KERNEL_ERRORS } from '../../../src/kernel/errors/kernel.errors.js';
+import { LEDGER_ERRORS } from '../../../src/ledger/ledger.errors.js';
 import { presentError } from '../../../src/kernel/errors/error-presenter.js';
 import { decodeCursor, encodeCursor } from '../../../src/kernel/graphql/cursor.js';
 
 describe('presentError', () => {
   it('shows a DomainError with its code and details, keeping path and locations', () => {
-    const domain = new DomainError('INSUFFICIENT_FUNDS', 'Account would go past its credit limit', {
-      reason: 'CREDIT_LIMIT_EXCEEDED',
+    const domain = new DomainError(LEDGER_ERRORS.CREDIT_LIMIT_EXCEEDED, 'Account would go past its credit limit', {
       accountId: 'a1',
     });
     const error = new GraphQLError(domain.message, { originalError: domain, path: ['postTransaction'] });
@@ -27,7 +28,7 @@ describe('presentError', () => {
   });
 
   it('finds a DomainError wrapped in another GraphQLError (scalar coercion)', () => {
-    const domain = validationFailed('INVALID_AMOUNT', 'Money must be a string');
+    const domain = new DomainError(KERNEL_ERRORS.INVALID_AMOUNT, 'Money must be a string');
     const inner = new GraphQLError('inner', { originalError: domain });
     const outer = new GraphQLError('Variable "$amount" got invalid value', { originalError: inner });
     expect(presentError(outer).formatted.extensions).toEqual({
@@ -37,14 +38,14 @@ describe('presentError', () => {
     expect(presentError(outer).formatted.message).toBe('Variable "$amount" got invalid value');
   });
 
-  it('keeps the helpers codes', () => {
+  it('keeps the codes of declared reasons', () => {
     const wrap = (e: DomainError) =>
       presentError(new GraphQLError(e.message, { originalError: e })).formatted.extensions;
-    expect(wrap(notFound('ACCOUNT_NOT_FOUND', 'no', { accountId: 'x' }))).toEqual({
+    expect(wrap(new DomainError(LEDGER_ERRORS.ACCOUNT_NOT_FOUND, 'no', { accountId: 'x' }))).toEqual({
       code: 'NOT_FOUND',
       details: { reason: 'ACCOUNT_NOT_FOUND', accountId: 'x' },
     });
-    expect(wrap(conflict('ACCOUNT_CLOSED', 'closed'))).toEqual({
+    expect(wrap(new DomainError(LEDGER_ERRORS.ACCOUNT_CLOSED, 'closed'))).toEqual({
       code: 'CONFLICT',
       details: { reason: 'ACCOUNT_CLOSED' },
     });

@@ -34,19 +34,22 @@ describe('parseMinorUnits', () => {
     expect(parseMinorUnits(text)).toBe(value);
   });
 
-  it.each(['1.5', '01', '00', '+1', '1e3', ' 1', '1 ', '', '-', '0x10', '1_000', '١٢', 'abc', '12345678901234567890'])(
+  it.each(['1.5', '01', '00', '+1', '1e3', ' 1', '1 ', '', '-', '0x10', '1_000', '١٢', 'abc'])(
     'refuses %j: INVALID_AMOUNT',
     (text) => {
       expect(reasonOf(() => parseMinorUnits(text))).toBe('INVALID_AMOUNT');
     },
   );
 
-  it.each(['9223372036854775808', '-9223372036854775809', '9999999999999999999'])(
-    'refuses %j: AMOUNT_OUT_OF_RANGE',
-    (text) => {
-      expect(reasonOf(() => parseMinorUnits(text))).toBe('AMOUNT_OUT_OF_RANGE');
-    },
-  );
+  it.each([
+    '9223372036854775808',
+    '-9223372036854775809',
+    '9999999999999999999',
+    '12345678901234567890',
+    '-1' + '0'.repeat(40),
+  ])('refuses %j: AMOUNT_OUT_OF_RANGE', (text) => {
+    expect(reasonOf(() => parseMinorUnits(text))).toBe('AMOUNT_OUT_OF_RANGE');
+  });
 
   it('abbreviates a long input in the message', () => {
     try {

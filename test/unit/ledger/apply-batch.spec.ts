@@ -5,12 +5,8 @@
  * then fast-check properties over random batches of transfers, holds, resolutions, reversals and repeats.
  */
 import fc from 'fast-check';
-import {
-  applyBatch,
-  type BatchPlan,
-  type ItemResult,
-  type LedgerState,
-} from '../../../src/ledger/rules/apply-batch.js';
+import type { BatchPlan, ItemResult, LedgerState } from '../../../src/ledger/rules/apply-batch.js';
+import { contentHash } from '../../../src/ledger/rules/content-hash.js';
 import { expiryTransactionId } from '../../../src/ledger/rules/content-hash.js';
 import {
   availableBalanceOf,
@@ -30,10 +26,11 @@ import {
   finalAccounts,
   holdReq,
   makeState,
+  decideBatch,
+  meta,
   nextState,
   pay,
   postHoldReq,
-  prep,
   reversalReq,
   transferReq,
   uuid,
@@ -41,7 +38,7 @@ import {
 } from './ledger-builders.js';
 
 function run(state: LedgerState, requests: readonly LedgerRequest[], now = NOW): BatchPlan {
-  return applyBatch(requests.map(prep), state, now);
+  return decideBatch(requests, state, now);
 }
 
 function applied(result: ItemResult | undefined): NewTransaction {
@@ -74,7 +71,7 @@ function twoMembers(overridesA: Partial<AccountPosition> = {}, overridesB: Parti
 describe('applyBatch: transfers', () => {
   it('posts a balanced transfer, moving both accounts and advancing each version by one', () => {
     const { a, b, state } = twoMembers({ version: 4n });
-    const request = pay(a.id, b.id, 250n, { memo: 'bread', metadata: { ref: 'x1' } });
+    const request = pay(a.id, b.id, 250n, { memo: 'bread', metadata: meta({ ref: 'x1' }) });
     const plan = run(state, [request]);
 
     const tx = applied(plan.results[0]);
@@ -113,7 +110,7 @@ describe('applyBatch: transfers', () => {
     expect(positionIn(plan, a.id)).toMatchObject({ debitsPosted: 250n, version: 5n });
     expect(positionIn(plan, b.id)).toMatchObject({ creditsPosted: 250n, version: 1n });
     expect(plan.transactions).toEqual([tx]);
-    expect(plan.outcomes).toEqual([{ id: request.id, contentHash: prep(request).contentHash, refusal: null }]);
+    expect(plan.outcomes).toEqual([{ id: request.id, contentHash: contentHash(request), refusal: null }]);
     expect(plan.holdsOpened).toEqual([]);
     expect(plan.holdsClosed).toEqual([]);
   });
@@ -218,7 +215,7 @@ describe('applyBatch: idempotency', () => {
     expect(plan.outcomes).toEqual([
       {
         id: request.id,
-        contentHash: prep(request).contentHash,
+        contentHash: contentHash(request),
         refusal: expect.objectContaining({ reason: 'CREDIT_LIMIT_EXCEEDED' }),
       },
     ]);
@@ -735,7 +732,7 @@ function buildScenario(input: {
 
 /** Runs the batch and returns its plan with every account's final position. */
 function runScenario(s: Scenario): { plan: BatchPlan; final: Map<string, AccountPosition> } {
-  const plan = applyBatch(s.requests.map(prep), s.state, s.now);
+  const plan = decideBatch(s.requests, s.state, s.now);
   return { plan, final: finalAccounts(s.state, plan) };
 }
 
@@ -769,7 +766,7 @@ describe('applyBatch: properties', () => {
             ? voidHoldReq(h.transactionId)
             : expireHoldReq(h.transactionId, expiryTransactionId(h.transactionId)),
         );
-        const second = applyBatch(resolve.map(prep), after, new Date(s.now.getTime() + 1_000_000));
+        const second = decideBatch(resolve, after, new Date(s.now.getTime() + 1_000_000));
         const settled = finalAccounts(after, second);
         const stillOpen = second.results.filter((r) => r.status === 'APPLIED').length;
         const openBefore =
@@ -815,7 +812,7 @@ describe('applyBatch: properties', () => {
           }));
           const outside = account({ creditsPosted: accounts.reduce((sum, a) => sum + a.debitsPosted, 0n) });
           const state = makeState([...accounts, outside]);
-          const plan = applyBatch(s.requests.map(prep), state, s.now);
+          const plan = decideBatch(s.requests, state, s.now);
           for (const a of finalAccounts(state, plan).values()) {
             const before = state.accounts.get(a.id);
             if (before === undefined) throw new Error('unknown account');
@@ -833,9 +830,7 @@ describe('applyBatch: properties', () => {
     fc.assert(
       fc.property(scenario, (input) => {
         const s = buildScenario(input);
-        expect(applyBatch(s.requests.map(prep), s.state, s.now)).toEqual(
-          applyBatch(s.requests.map(prep), s.state, s.now),
-        );
+        expect(decideBatch(s.requests, s.state, s.now)).toEqual(decideBatch(s.requests, s.state, s.now));
       }),
       { numRuns: 100 },
     );

@@ -4,7 +4,8 @@
  * request, plus a fast-check property that random balanced transfers within the limits pass.
  */
 import fc from 'fast-check';
-import { checkRequestShape, isUuid } from '../../../src/ledger/rules/check-request.js';
+import { isUuid } from '../../../src/kernel/ids.js';
+import { checkRequestShape } from '../../../src/ledger/rules/check-request.js';
 import {
   MAX_ENTRIES,
   MAX_ENTRY_AMOUNT,
@@ -18,6 +19,7 @@ import {
   entry,
   expireHoldReq,
   holdReq,
+  meta,
   pay,
   postHoldReq,
   reversalReq,
@@ -147,12 +149,14 @@ describe('checkRequestShape', () => {
   });
 
   it('METADATA_TOO_LARGE for 33 keys or a value over 500 characters', () => {
-    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+    const keys = (n: number) => meta(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v'])));
     expect(reasonOf(valid({ metadata: keys(MAX_METADATA_KEYS) }))).toBeNull();
     expect(reasonOf(valid({ metadata: keys(MAX_METADATA_KEYS + 1) }))).toBe('METADATA_TOO_LARGE');
-    expect(reasonOf(valid({ metadata: { note: 'v'.repeat(MAX_METADATA_VALUE_LENGTH) } }))).toBeNull();
-    expect(reasonOf(valid({ metadata: { note: '😀'.repeat(MAX_METADATA_VALUE_LENGTH) } }))).toBeNull();
-    expect(checkRequestShape(valid({ metadata: { note: 'v'.repeat(MAX_METADATA_VALUE_LENGTH + 1) } }))).toMatchObject({
+    expect(reasonOf(valid({ metadata: meta({ note: 'v'.repeat(MAX_METADATA_VALUE_LENGTH) }) }))).toBeNull();
+    expect(reasonOf(valid({ metadata: meta({ note: '😀'.repeat(MAX_METADATA_VALUE_LENGTH) }) }))).toBeNull();
+    expect(
+      checkRequestShape(valid({ metadata: meta({ note: 'v'.repeat(MAX_METADATA_VALUE_LENGTH + 1) }) })),
+    ).toMatchObject({
       reason: 'METADATA_TOO_LARGE',
       details: { key: 'note' },
     });
@@ -160,12 +164,12 @@ describe('checkRequestShape', () => {
 
   it('INVALID_METADATA for a bad key', () => {
     for (const key of ['', 'has space', 'é', 'k'.repeat(65), 'a/b']) {
-      expect(checkRequestShape(valid({ metadata: { [key]: 'v' } }))).toMatchObject({
+      expect(checkRequestShape(valid({ metadata: meta({ [key]: 'v' }) }))).toMatchObject({
         reason: 'INVALID_METADATA',
         details: { key },
       });
     }
-    expect(reasonOf(valid({ metadata: { 'A-z_0.9:x': 'v', ['k'.repeat(64)]: 'v' } }))).toBeNull();
+    expect(reasonOf(valid({ metadata: meta({ 'A-z_0.9:x': 'v', ['k'.repeat(64)]: 'v' }) }))).toBeNull();
   });
 
   it('INVALID_TIMEOUT for 0, MAX+1 and 1.5; 1 and MAX are fine', () => {
@@ -188,9 +192,9 @@ describe('checkRequestShape', () => {
         debits: fc.array(fc.bigInt({ min: 1n, max: MAX_ENTRY_AMOUNT / 64n }), { minLength: 1, maxLength: 31 }),
         creditCount: fc.integer({ min: 1, max: 32 }),
         memo: fc.string({ maxLength: MAX_MEMO_LENGTH, unit: 'grapheme' }),
-        metadata: fc.dictionary(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/), fc.string({ maxLength: 100 }), {
-          maxKeys: 32,
-        }),
+        metadata: fc
+          .dictionary(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/), fc.string({ maxLength: 100 }), { maxKeys: 32 })
+          .map(meta),
         kind: fc.stringMatching(/^[A-Z][A-Z0-9_]{0,31}$/),
         hold: fc.option(
           fc.record({ timeoutSeconds: fc.option(fc.integer({ min: 1, max: MAX_HOLD_TIMEOUT_SECONDS })) }),

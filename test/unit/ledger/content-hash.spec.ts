@@ -4,9 +4,20 @@
  * test vector, and fast-check properties that change one field at a time.
  */
 import fc from 'fast-check';
-import { canonicalContent, contentHash, expiryTransactionId, uuidV5 } from '../../../src/ledger/rules/content-hash.js';
+import { uuidV5 } from '../../../src/kernel/ids.js';
+import { canonicalContent, contentHash, expiryTransactionId } from '../../../src/ledger/rules/content-hash.js';
 import type { LedgerRequest, TransferRequest } from '../../../src/ledger/rules/ledger-model.js';
-import { entry, expireHoldReq, holdReq, pay, postHoldReq, reversalReq, uuid, voidHoldReq } from './ledger-builders.js';
+import {
+  entry,
+  expireHoldReq,
+  holdReq,
+  meta,
+  pay,
+  postHoldReq,
+  reversalReq,
+  uuid,
+  voidHoldReq,
+} from './ledger-builders.js';
 
 const V5_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const A = uuid();
@@ -14,8 +25,8 @@ const B = uuid();
 
 describe('contentHash', () => {
   it('is a hex SHA-256 and the same for the same content, whatever the metadata key order', () => {
-    const base = pay(A, B, 10n, { metadata: { a: '1', b: '2', c: '3' } });
-    const reordered: TransferRequest = { ...base, metadata: { c: '3', a: '1', b: '2' } };
+    const base = pay(A, B, 10n, { metadata: meta({ a: '1', b: '2', c: '3' }) });
+    const reordered: TransferRequest = { ...base, metadata: meta({ c: '3', a: '1', b: '2' }) };
     expect(contentHash(base)).toMatch(/^[0-9a-f]{64}$/);
     expect(contentHash(reordered)).toBe(contentHash(base));
     expect(contentHash(structuredClone(base))).toBe(contentHash(base));
@@ -42,15 +53,19 @@ describe('contentHash', () => {
   });
 
   it('changes when any one field of a transfer changes (property)', () => {
-    const base = pay(A, B, 10n, { memo: 'm', metadata: { k: 'v' }, effectiveAt: new Date('2030-01-01T00:00:00Z') });
+    const base = pay(A, B, 10n, {
+      memo: 'm',
+      metadata: meta({ k: 'v' }),
+      effectiveAt: new Date('2030-01-01T00:00:00Z'),
+    });
     const change = fc.oneof(
       fc.uuid({ version: 4 }).map((id): LedgerRequest => ({ ...base, id })),
       fc.string({ minLength: 1 }).map((s): LedgerRequest => ({ ...base, memo: base.memo + s })),
-      fc.string().map((s): LedgerRequest => ({ ...base, metadata: { k: 'v', [`x${s}`]: s } })),
+      fc.string().map((s): LedgerRequest => ({ ...base, metadata: meta({ k: 'v', [`x${s}`]: s }) })),
       fc
         .string()
         .filter((s) => s !== 'v')
-        .map((s): LedgerRequest => ({ ...base, metadata: { k: s } })),
+        .map((s): LedgerRequest => ({ ...base, metadata: meta({ k: s }) })),
       fc
         .stringMatching(/^[A-Z]{1,8}$/)
         .filter((u) => u !== base.unitCode)
@@ -94,8 +109,8 @@ describe('contentHash', () => {
         }),
         ({ id, memo, metadata, amount }) => {
           const reversedKeys = Object.fromEntries(Object.entries(metadata).reverse());
-          expect(contentHash(pay(A, B, amount, { id, memo, metadata }))).toBe(
-            contentHash(pay(A, B, amount, { id, memo, metadata: reversedKeys })),
+          expect(contentHash(pay(A, B, amount, { id, memo, metadata: meta(metadata) }))).toBe(
+            contentHash(pay(A, B, amount, { id, memo, metadata: meta(reversedKeys) })),
           );
         },
       ),

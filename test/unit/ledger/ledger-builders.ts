@@ -4,13 +4,21 @@
  * transactions, outcomes), so that a test can run one batch after another.
  */
 import { randomUUID } from 'node:crypto';
-import type { BatchPlan, LedgerState, PreparedRequest } from '../../../src/ledger/rules/apply-batch.js';
+import {
+  applyBatch,
+  type BatchPlan,
+  type ItemResult,
+  type LedgerState,
+  type PreparedRequest,
+} from '../../../src/ledger/rules/apply-batch.js';
+import { checkRequest, type CheckedRequest } from '../../../src/ledger/rules/check-request.js';
 import { contentHash } from '../../../src/ledger/rules/content-hash.js';
 import type {
   AccountPosition,
   EntryDraft,
   ExpireHoldRequest,
   LedgerRequest,
+  MetadataEntry,
   PostHoldRequest,
   ReferencedTransaction,
   ReversalRequest,
@@ -71,7 +79,7 @@ export function transferReq(
     type: 'TRANSFER',
     id: uuid(),
     memo: '',
-    metadata: {},
+    metadata: [],
     unitCode: UNIT,
     kind: 'PAYMENT',
     entries,
@@ -95,23 +103,49 @@ export function holdReq(
 }
 
 export function postHoldReq(holdId: string, amount: bigint | null = null, id = uuid()): PostHoldRequest {
-  return { type: 'POST_HOLD', id, memo: '', metadata: {}, holdId, amount };
+  return { type: 'POST_HOLD', id, memo: '', metadata: [], holdId, amount };
 }
 
 export function voidHoldReq(holdId: string, id = uuid()): VoidHoldRequest {
-  return { type: 'VOID_HOLD', id, memo: '', metadata: {}, holdId };
+  return { type: 'VOID_HOLD', id, memo: '', metadata: [], holdId };
 }
 
 export function expireHoldReq(holdId: string, id = uuid()): ExpireHoldRequest {
-  return { type: 'EXPIRE_HOLD', id, memo: '', metadata: {}, holdId };
+  return { type: 'EXPIRE_HOLD', id, memo: '', metadata: [], holdId };
 }
 
 export function reversalReq(transactionId: string, id = uuid()): ReversalRequest {
-  return { type: 'REVERSAL', id, memo: '', metadata: {}, transactionId };
+  return { type: 'REVERSAL', id, memo: '', metadata: [], transactionId };
 }
 
-export function prep(request: LedgerRequest): PreparedRequest {
+export function prep(request: CheckedRequest): PreparedRequest {
   return { request, contentHash: contentHash(request) };
+}
+
+/** Metadata as a request carries it, from a key map. */
+export function meta(record: Readonly<Record<string, string>>): MetadataEntry[] {
+  return Object.entries(record).map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * A batch decided as the ledger service decides it: each request's shape is checked first, the well-formed
+ * ones are applied in order, and every request gets its result in order.
+ */
+export function decideBatch(requests: readonly LedgerRequest[], state: LedgerState, now: Date): BatchPlan {
+  const checks = requests.map(checkRequest);
+  const plan = applyBatch(
+    checks.flatMap((check) => (check.ok ? [prep(check.request)] : [])),
+    state,
+    now,
+  );
+  let next = 0;
+  const results = checks.map((check): ItemResult => {
+    if (!check.ok) return { status: 'REFUSED', refusal: check.refusal, replayed: false };
+    const result = plan.results[next++];
+    if (result === undefined) throw new Error('every admitted request has a result');
+    return result;
+  });
+  return { ...plan, results };
 }
 
 /** The state after a batch's plan is written, as the database would hold it. */

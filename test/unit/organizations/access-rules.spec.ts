@@ -82,10 +82,10 @@ function view(accounts: Readonly<Record<string, Acc>>, referenced: Readonly<Reco
   };
 }
 
-const base = (): { id: string; memo: string; metadata: Record<string, string> } => ({
+const base = (): { id: string; memo: string; metadata: [] } => ({
   id: uuid(),
   memo: '',
-  metadata: {},
+  metadata: [],
 });
 
 function transfer(entries: readonly EntryDraft[], hold = false): TransferRequest {

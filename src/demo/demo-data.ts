@@ -1,13 +1,12 @@
-import { uuidV5 } from '../ledger/rules/content-hash.js';
-import type { NewAccount, NewUnit } from '../ledger/accounts.service.js';
-import type { LedgerRequest } from '../ledger/rules/ledger-model.js';
-import type { OrganizationKind } from '../organizations/organizations.records.js';
-import type { BalanceVisibility } from '../organizations/rules/access-rules.js';
+import { uuidV5 } from '../kernel/ids.js';
+import type { AccountKind, LedgerRequest, UnitKind } from '../ledger/ledger.records.js';
+import type { BalanceVisibility, OrganizationKind } from '../organizations/organizations.records.js';
 
 /**
  * A small solidarity economy to explore: a federation issuing a mutual credit, two co-ops trading on it, a
- * time bank with hours, a strike fund and a land trust in euros, and the people who run them. Ids are
- * derived from names, so that the demo is the same on every machine.
+ * time bank with hours, a strike fund and a land trust in euros, and the people who run them. Organisations
+ * and persons are named by key (the loader learns their ids as it creates them); accounts and transactions
+ * have ids derived from their keys, so that they are the same on every machine.
  */
 const DEMO_NAMESPACE = '3b0c5e2a-7f41-4d9e-b6a8-52c1d0e9f7a3';
 
@@ -144,47 +143,68 @@ export const DEMO_PERSONS: readonly DemoPerson[] = [
   },
 ];
 
-export function demoOrganizationId(key: string): string {
-  return demoId(`organization:${key}`);
+/** The first person with ADMIN in an organisation creates it and admits its members. */
+export function demoAdminOf(organizationKey: string): DemoPerson {
+  const admin = DEMO_PERSONS.find((person) => person.roles[organizationKey]?.includes('ADMIN') === true);
+  if (admin === undefined) throw new Error(`the demo organisation ${organizationKey} has no admin`);
+  return admin;
 }
 
-export function demoPersonId(key: string): string {
-  return demoId(`person:${key}`);
+export interface DemoUnit {
+  readonly code: string;
+  readonly name: string;
+  readonly kind: UnitKind;
+  readonly scale: number;
+  /** Its issuer; the issuer's treasurer creates it and opens its accounts. */
+  readonly issuer: string;
+  readonly treasurer: string;
 }
 
-export const DEMO_UNITS: readonly NewUnit[] = [
+export const DEMO_UNITS: readonly DemoUnit[] = [
   {
     code: 'CWC',
     name: 'Commonwealth Credit',
     kind: 'CREDIT',
     scale: 2,
-    issuerId: demoOrganizationId('commonwealth-federation'),
+    issuer: 'commonwealth-federation',
+    treasurer: 'rosa',
   },
   {
     code: 'HOUR',
     name: 'Time-bank hour (counted in minutes)',
     kind: 'HOURS',
     scale: 0,
-    issuerId: demoOrganizationId('riverside-time-bank'),
+    issuer: 'riverside-time-bank',
+    treasurer: 'jonas',
   },
-  { code: 'EUR', name: 'Euro', kind: 'CURRENCY', scale: 2, issuerId: demoOrganizationId('commonwealth-federation') },
+  { code: 'EUR', name: 'Euro', kind: 'CURRENCY', scale: 2, issuer: 'commonwealth-federation', treasurer: 'rosa' },
 ];
+
+export interface DemoAccount {
+  readonly id: string;
+  readonly unitCode: string;
+  /** An organisation key or a person key. */
+  readonly holder: { readonly organization: string } | { readonly person: string };
+  readonly name: string;
+  readonly kind: AccountKind;
+  readonly creditLimit: bigint;
+}
 
 function account(
   key: string,
   unitCode: string,
-  holderId: string,
+  holder: DemoAccount['holder'],
   name: string,
-  kind: NewAccount['kind'],
+  kind: AccountKind,
   creditLimit: bigint,
-): NewAccount {
-  return { id: demoId(`account:${key}`), unitCode, holderId, name, kind, creditLimit, upperLimit: null };
+): DemoAccount {
+  return { id: demoId(`account:${key}`), unitCode, holder, name, kind, creditLimit };
 }
 
-const org = demoOrganizationId;
-const person = demoPersonId;
+const org = (organization: string) => ({ organization });
+const person = (key: string) => ({ person: key });
 
-export const DEMO_ACCOUNTS: readonly NewAccount[] = [
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   account('bakery', 'CWC', org('bread-and-roses-bakery'), 'Bread & Roses Bakery Co-op', 'MEMBER', 500_000n),
   account('bikes', 'CWC', org('spoke-and-chain-bikes'), 'Spoke & Chain Bike Co-op', 'MEMBER', 500_000n),
   account('amara', 'HOUR', person('amara'), 'Amara (time bank)', 'MEMBER', 600n),
@@ -205,46 +225,57 @@ export const DEMO_ACCOUNTS: readonly NewAccount[] = [
   account('ortiz-lease', 'EUR', person('ortiz'), 'Ortiz household ground lease', 'MEMBER', 100_000n),
 ];
 
+/** A demo transaction and the person who makes it (who may move value out of its debited accounts). */
+export interface DemoTransaction {
+  readonly by: string;
+  readonly request: LedgerRequest;
+}
+
 function transfer(
   key: string,
+  by: string,
   unitCode: string,
   kind: string,
   memo: string,
   entries: [string, 'DEBIT' | 'CREDIT', bigint][],
   hold: { timeoutSeconds: number } | null = null,
-): LedgerRequest {
+): DemoTransaction {
   return {
-    type: 'TRANSFER',
-    id: demoId(`transaction:${key}`),
-    unitCode,
-    kind,
-    memo,
-    metadata: { source: 'demo' },
-    effectiveAt: null,
-    hold,
-    entries: entries.map(([accountKey, side, amount]) => ({
-      accountId: demoId(`account:${accountKey}`),
-      side,
-      amount,
-    })),
+    by,
+    request: {
+      type: 'TRANSFER',
+      id: demoId(`transaction:${key}`),
+      unitCode,
+      kind,
+      memo,
+      metadata: [{ key: 'source', value: 'demo' }],
+      effectiveAt: null,
+      hold,
+      entries: entries.map(([accountKey, side, amount]) => ({
+        accountId: demoId(`account:${accountKey}`),
+        side,
+        amount,
+      })),
+    },
   };
 }
 
-export const DEMO_TRANSACTIONS: readonly LedgerRequest[] = [
-  transfer('bread-for-bikes', 'CWC', 'TRADE', 'Bread for the workshop, one month', [
+export const DEMO_TRANSACTIONS: readonly DemoTransaction[] = [
+  transfer('bread-for-bikes', 'sam', 'CWC', 'TRADE', 'Bread for the workshop, one month', [
     ['bikes', 'DEBIT', 12_000n],
     ['bakery', 'CREDIT', 12_000n],
   ]),
-  transfer('delivery-bike-repair', 'CWC', 'TRADE', 'Cargo bike repair', [
+  transfer('delivery-bike-repair', 'lucia', 'CWC', 'TRADE', 'Cargo bike repair', [
     ['bakery', 'DEBIT', 8_500n],
     ['bikes', 'CREDIT', 8_500n],
   ]),
-  transfer('amara-helps-jonas', 'HOUR', 'TIME_CREDIT', 'Helped Jonas move house (1h30)', [
+  transfer('amara-helps-jonas', 'jonas', 'HOUR', 'TIME_CREDIT', 'Helped Jonas move house (1h30)', [
     ['jonas', 'DEBIT', 90n],
     ['amara', 'CREDIT', 90n],
   ]),
   transfer(
     'wei-garden-work',
+    'jonas',
     'HOUR',
     'TIME_CREDIT',
     'Community garden work, awaiting confirmation',
@@ -254,15 +285,15 @@ export const DEMO_TRANSACTIONS: readonly LedgerRequest[] = [
     ],
     { timeoutSeconds: 7 * 24 * 3600 },
   ),
-  transfer('union-contribution', 'EUR', 'CONTRIBUTION', "Contribution from the tenants' union", [
+  transfer('union-contribution', 'dana', 'EUR', 'CONTRIBUTION', "Contribution from the tenants' union", [
     ['strike-bank', 'DEBIT', 250_000n],
     ['strike-fund', 'CREDIT', 250_000n],
   ]),
-  transfer('week-1-stipends', 'EUR', 'STIPEND', 'Week 1 stipends paid out', [
+  transfer('week-1-stipends', 'dana', 'EUR', 'STIPEND', 'Week 1 stipends paid out', [
     ['strike-fund', 'DEBIT', 30_000n],
     ['strike-bank', 'CREDIT', 30_000n],
   ]),
-  transfer('ortiz-lease-fee', 'EUR', 'GROUND_LEASE', 'Ground-lease fee: 90% income, 10% stewardship reserve', [
+  transfer('ortiz-lease-fee', 'ortiz', 'EUR', 'GROUND_LEASE', 'Ground-lease fee: 90% income, 10% stewardship reserve', [
     ['ortiz-lease', 'DEBIT', 45_000n],
     ['lease-income', 'CREDIT', 40_500n],
     ['stewardship-reserve', 'CREDIT', 4_500n],

@@ -1,0 +1,45 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
+import { AuditRepository } from './audit/audit.repository.js';
+import { AuditService } from './audit/audit.service.js';
+import type { AppConfig } from './config/app-config.js';
+import { APP_CONFIG, ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EMAIL_SENDER, LogEmailSender, OutboxEmailSender } from './email-sender.js';
+import { createValidationPipe } from './errors/validation-pipe.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
+import { HealthController } from './health/health.controller.js';
+
+/**
+ * What every module stands on, provided once and globally: the configuration, the database, GraphQL, the
+ * audit log, the email port, input validation and /health.
+ */
+@Global()
+@Module({})
+export class KernelModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: KernelModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        GraphQLModule.forRoot<MercuriusDriverConfig>(graphqlOptions(config)),
+      ],
+      controllers: [HealthController],
+      providers: [
+        AuditRepository,
+        AuditService,
+        {
+          provide: EMAIL_SENDER,
+          inject: [APP_CONFIG],
+          useFactory: (appConfig: AppConfig) =>
+            appConfig.auth.emailDelivery === 'memory' ? new OutboxEmailSender() : new LogEmailSender(),
+        },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [AuditService, EMAIL_SENDER],
+    };
+  }
+}
