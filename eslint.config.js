@@ -1,9 +1,36 @@
-// Type-checked linting: no floating promises, exhaustive switches, no `any`, no stray float parsing.
+// Type-checked linting: no floating promises, exhaustive switches, no `any`, no stray float parsing; and the
+// domain map, held by scripts/lint/module-boundaries.js.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from './scripts/lint/module-boundaries.js';
+
+/** The domain map (DESIGN.md), bottom first; imports point down it, through public surfaces. */
+export const DOMAIN_MAP = {
+  layers: [
+    ['kernel'],
+    ['auth', 'ledger'],
+    ['organizations'],
+    ['governance'],
+    ['timebank', 'trade', 'strike-funds', 'land-trusts'],
+    ['redistribution'],
+    ['demo'],
+    ['app'],
+  ],
+  // What other modules may import of a module (docs/ADDING-A-MODULE.md): never its repository, resolvers,
+  // rules or inputs.
+  publicSurface: [
+    '[a-z-]+\\.module\\.ts',
+    '[a-z-]+\\.service\\.ts',
+    '[a-z-]+\\.records\\.ts',
+    '[a-z-]+\\.port\\.ts',
+    '[a-z-]+\\.errors\\.ts',
+    'graphql/[a-z-]+\\.models?\\.ts',
+    'graphql/[a-z-]+\\.enums\\.ts',
+  ],
+};
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', '**/*.mjs', 'eslint.config.js', 'jest.config.js'] },
+  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', '**/*.mjs', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,6 +47,11 @@ export default tseslint.config(
         { object: 'Number', property: 'parseFloat', message: 'Amounts are bigint.' },
       ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { local: boundaries },
+    rules: { 'local/module-boundaries': ['error', DOMAIN_MAP] },
   },
   {
     // Tests read loosely typed GraphQL responses.

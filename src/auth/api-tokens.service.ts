@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../kernel/errors/domain-error.js';
-import { hashSecret, newSecret } from './auth-secrets.js';
+import { hashSecret, newSecret } from '../kernel/secrets.js';
 import { AUTH_ERRORS } from './auth.errors.js';
 import type { ApiScope, ApiTokenRecord } from './auth.records.js';
 import { AuthRepository } from './auth.repository.js';

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { DomainModule } from '../kernel/domain-module.js';
 import { ApiTokensService } from './api-tokens.service.js';
-import { AccessTokenSigner } from './auth-secrets.js';
+import { AccessTokenSigner } from './access-token-signer.js';
 import { AUTH_ERRORS } from './auth.errors.js';
 import { AuthRepository } from './auth.repository.js';
 import { AuthResolver } from './auth.resolver.js';

@@ -8,7 +8,7 @@ import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import { requirePerson } from '../kernel/graphql/request-principal.js';
 import { AuditService } from '../kernel/audit/audit.service.js';
-import { hashSecret, newSecret } from '../auth/auth-secrets.js';
+import { hashSecret, newSecret } from '../kernel/secrets.js';
 import { AUTH_ERRORS } from '../auth/auth.errors.js';
 import { AuthService, type AuthSession } from '../auth/auth.service.js';
 import { ORGANIZATIONS_ERRORS } from './organizations.errors.js';

@@ -17,7 +17,7 @@ describe('schema.graphql', () => {
     await app.close();
   });
 
-  it('matches the schema the service serves (run `npm run schema` after changing the API)', async () => {
+  it('matches the schema the service serves (run `npm run generate` after changing the API)', async () => {
     const live = printSortedSchema(app.app.get(GraphQLSchemaHost).schema);
     expect(await readFile('schema.graphql', 'utf8')).toBe(live);
   });

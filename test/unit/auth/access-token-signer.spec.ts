@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../../../src/kernel/config/app-config.js';
 import { DomainError } from '../../../src/kernel/errors/domain-error.js';
-import { AccessTokenSigner } from '../../../src/auth/auth-secrets.js';
+import { AccessTokenSigner } from '../../../src/auth/access-token-signer.js';
 
 const CLAIMS = { personId: '0b9d6f2e-3c1a-4e5b-8f7d-1a2b3c4d5e6f', sessionId: '7f3e2d1c-0b9a-4876-9543-210fedcba987' };
 

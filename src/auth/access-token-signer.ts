@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { AppConfig } from '../kernel/config/app-config.js';
@@ -8,25 +7,11 @@ import { DomainError } from '../kernel/errors/domain-error.js';
 import { AUTH_ERRORS } from './auth.errors.js';
 
 /**
- * The cryptography of tokens (passwords are in password-hasher.ts). Opaque tokens (refresh, API,
- * invitation): 256 random bits, stored as SHA-256 (a slow hash adds nothing to a secret that cannot be
- * guessed) and compared in constant time. Access tokens: short-lived HS256 JWTs naming person and session.
+ * Access tokens: short-lived HS256 JWTs naming person and session (opaque tokens are kernel/secrets.ts,
+ * passwords password-hasher.ts).
  */
 const ISSUER = 'commonwealth-ledger';
 const AUDIENCE = 'commonwealth-ledger:api';
-
-export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
-
-export function secretMatches(secret: string, storedHash: Buffer): boolean {
-  const presented = hashSecret(secret);
-  return presented.length === storedHash.length && timingSafeEqual(presented, storedHash);
-}
 
 export interface AccessClaims {
   readonly personId: string;
