@@ -12,6 +12,9 @@ import { createValidationPipe } from './errors/validation-pipe.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health/health.controller.js';
 
+/** The kernel's own tables (the domain modules declare theirs in the registry). */
+export const KERNEL_TABLES: readonly string[] = ['audit_event'];
+
 /**
  * What every module stands on, provided once and globally: the configuration, the database, GraphQL, the
  * audit log, the email port, input validation and /health.

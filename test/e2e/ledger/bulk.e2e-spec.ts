@@ -133,7 +133,7 @@ describe('postTransactions', () => {
       code: 'VALIDATION_FAILED',
       details: { reason: 'INVALID_INPUT' },
     });
-    expect(await app.snapshot()).toBe(before);
+    expect(await app.snapshot()).toEqual(before);
   });
 
   it('applies a batch of 1000 transfers among 50 accounts in full', async () => {

@@ -4,6 +4,7 @@
  * PostgreSQL database; after every test the books-balance check runs.
  */
 import { randomUUID } from 'node:crypto';
+import { without } from '../../support/databases.js';
 import { TestApp } from '../setup/test-app.js';
 import { POST_TRANSACTION, account, createUnit, openAccount, transfer } from './ledger-fixtures.js';
 
@@ -56,9 +57,7 @@ describe('postTransaction', () => {
       details: { reason: 'CREDIT_LIMIT_EXCEEDED', accountId: alice },
     });
     // The refusal is recorded against the id (so a retry cannot become a surprise payment), nothing else.
-    const after = JSON.parse(await app.snapshot()) as [{ snapshot: Record<string, unknown> }];
-    const expected = JSON.parse(before) as [{ snapshot: Record<string, unknown> }];
-    expect({ ...after[0].snapshot, outcomes: 0 }).toEqual({ ...expected[0].snapshot, outcomes: 0 });
+    expect(without(await app.snapshot(), 'transaction_outcome')).toEqual(without(before, 'transaction_outcome'));
   });
 
   it('replays the same id with the same content, and refuses it with other content', async () => {

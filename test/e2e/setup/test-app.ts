@@ -2,8 +2,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../../src/app.factory.js';
+import { DOMAIN_MODULES } from '../../../src/domain-modules.js';
 import { loadConfig } from '../../../src/kernel/config/app-config.js';
+import { KERNEL_TABLES } from '../../../src/kernel/kernel.module.js';
 import { findInvariantViolations } from '../../../src/ledger/ledger-invariants.js';
+import { snapshotOf, truncateAllBut, type DatabaseSnapshot, type Query } from '../../support/databases.js';
+import type { GraphQLSend } from '../../support/graphql.js';
+import { STEWARD_PASSWORD, signUpSteward, type Steward } from '../../support/steward.js';
 import { createTestDatabase } from './test-database.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -18,14 +23,9 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
     | undefined;
 }
 
-/** A signed-in person with an organisation where they are ADMIN and TREASURER (a unit issuer). */
-export interface Steward {
-  readonly token: string;
-  readonly personId: string;
-  readonly organizationId: string;
-}
+export type { Steward };
 
-export const TEST_PASSWORD = 'correct horse battery staple';
+export const TEST_PASSWORD = STEWARD_PASSWORD;
 
 /** Who a request is sent as: a bearer token, or no one (null). Defaults to the file's steward. */
 export interface RequestOptions {
@@ -33,9 +33,22 @@ export interface RequestOptions {
 }
 
 /**
+ * What a test file signs up once and keeps between its tests: the kernel's audit log and the identity
+ * modules' rows (persons, sessions, organisations, memberships). Everything the other modules record is
+ * cleared before each test.
+ */
+const KEPT_TABLES = [
+  ...KERNEL_TABLES,
+  ...DOMAIN_MODULES.filter((domain) => domain.name === 'auth' || domain.name === 'organizations').flatMap(
+    (domain) => domain.tables,
+  ),
+];
+
+/**
  * The real application on Fastify, on its own database, spoken to over HTTP. One per test file:
- * `truncate()` between tests, `assertBooksBalance()` after each, `close()` at the end. Requests are sent as
- * the steward (`steward`), a person who runs an issuing federation, unless a test says otherwise.
+ * `truncate()` between tests, `assertBooksBalance()` after each, `close()` at the end (useTestApp does all
+ * three). Requests are sent as the steward (`steward`), a person who runs an issuing federation, unless a
+ * test says otherwise.
  */
 export class TestApp {
   steward!: Steward;
@@ -70,25 +83,7 @@ export class TestApp {
 
   /** Registers a person who creates a FEDERATION and takes TREASURER there (besides ADMIN). */
   async signUpSteward(email: string, slug: string): Promise<Steward> {
-    const token = await this.register(email);
-    const created = await this.ok<{ createOrganization: { id: string } }>(
-      `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
-      { input: { kind: 'FEDERATION', name: `Federation ${slug}`, slug } },
-      { token },
-    );
-    const viewer = await this.ok<{ me: { memberships: { id: string; personId: string; organizationId: string }[] } }>(
-      `{ me { memberships { id personId organizationId } } }`,
-      {},
-      { token },
-    );
-    const membership = viewer.me.memberships.find((item) => item.organizationId === created.createOrganization.id);
-    if (membership === undefined) throw new Error('the creator is a member');
-    await this.ok(
-      `mutation($input: SetMemberRolesInput!) { setMemberRoles(input: $input) { id } }`,
-      { input: { membershipId: membership.id, roles: ['ADMIN', 'TREASURER'] } },
-      { token },
-    );
-    return { token, personId: membership.personId, organizationId: created.createOrganization.id };
+    return signUpSteward(this.send, { email, slug });
   }
 
   /** Registers a person and returns their access token. */
@@ -127,24 +122,14 @@ export class TestApp {
     return response.data;
   }
 
+  /** Clears what the modules above identity recorded; the steward and other sign-ups stay. */
   async truncate(): Promise<void> {
-    await this.dataSource.query(
-      'TRUNCATE unit, account, account_change, transaction_outcome, ledger_transaction, entry, open_hold CASCADE',
-    );
+    await truncateAllBut(this.query, KEPT_TABLES);
   }
 
-  /** A snapshot of everything the ledger holds, to prove a refused request changed nothing. */
-  async snapshot(): Promise<string> {
-    const rows: unknown[] = await this.dataSource.query(`
-      SELECT json_build_object(
-        'accounts', (SELECT coalesce(json_agg(a ORDER BY a.id), '[]') FROM account a),
-        'changes', (SELECT count(*) FROM account_change),
-        'outcomes', (SELECT count(*) FROM transaction_outcome),
-        'transactions', (SELECT count(*) FROM ledger_transaction),
-        'entries', (SELECT count(*) FROM entry),
-        'holds', (SELECT count(*) FROM open_hold),
-        'units', (SELECT count(*) FROM unit)) AS snapshot`);
-    return JSON.stringify(rows);
+  /** Every table's row count and checksum, to prove that a refused request changed nothing. */
+  async snapshot(): Promise<DatabaseSnapshot> {
+    return snapshotOf(this.query);
   }
 
   async assertBooksBalance(): Promise<void> {
@@ -156,4 +141,12 @@ export class TestApp {
     await this.app.close();
     await this.dropDatabase();
   }
+
+  private readonly query: Query = (sql, parameters) => this.dataSource.query(sql, parameters);
+
+  private readonly send: GraphQLSend = async <T>(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | null,
+  ): Promise<T> => this.ok<T>(query, variables, { token });
 }

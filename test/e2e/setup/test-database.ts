@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateDatabase } from '../../../src/kernel/database/data-source.js';
+import { databaseUrlFor } from '../../support/databases.js';
 
 /**
  * Databases for e2e tests: one migrated template per run (made by the first test file that needs it, under an
@@ -18,11 +19,6 @@ function templateName(): string {
   return name;
 }
 
-export function databaseUrl(base: string, database: string): string {
-  const url = new URL(base);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl() });
@@ -43,7 +39,7 @@ async function ensureTemplate(client: pg.Client): Promise<void> {
     if (exists.rowCount === 0) {
       await client.query(`CREATE DATABASE ${templateName()}`);
       try {
-        await migrateDatabase(databaseUrl(adminUrl(), templateName()));
+        await migrateDatabase(databaseUrlFor(adminUrl(), templateName()));
       } catch (error) {
         await client.query(`DROP DATABASE IF EXISTS ${templateName()} WITH (FORCE)`);
         throw error;
@@ -62,7 +58,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
     await client.query(`CREATE DATABASE ${name} TEMPLATE ${templateName()}`);
   });
   return {
-    url: databaseUrl(adminUrl(), name),
+    url: databaseUrlFor(adminUrl(), name),
     drop: async () => {
       await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
