@@ -509,7 +509,7 @@ describe('authentication, sessions and API tokens', () => {
       { token },
     );
     expectError(response, 'FORBIDDEN', 'NOT_ACCOUNT_HOLDER');
-    expect(await app.snapshot()).toBe(before);
+    expect(await app.snapshot()).toEqual(before);
   });
 
   it('a LEDGER_WRITE token posts a transaction debiting its organisation account', async () => {
@@ -539,7 +539,7 @@ describe('authentication, sessions and API tokens', () => {
       { token },
     );
     expectError(response, 'FORBIDDEN', 'NOT_ACCOUNT_HOLDER');
-    expect(await app.snapshot()).toBe(before);
+    expect(await app.snapshot()).toEqual(before);
 
     const organization = await app.graphql(
       CREATE_ORGANIZATION,

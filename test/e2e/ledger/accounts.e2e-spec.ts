@@ -348,7 +348,7 @@ describe('units and accounts', () => {
       }
       const limits = await app.graphql(SET_LIMITS, { input: { accountId: carol, creditLimit: '5' } });
       expect(limits.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'ACCOUNT_CLOSED' } });
-      expect(await app.snapshot()).toBe(afterTransfers);
+      expect(await app.snapshot()).toEqual(afterTransfers);
       expect(await account(app, carol)).toMatchObject({ status: 'CLOSED', balance: '0', version: '2' });
     });
 

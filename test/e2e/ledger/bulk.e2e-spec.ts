@@ -5,12 +5,12 @@
  * Method: the real service over HTTP on its own PostgreSQL database; balances are checked against amounts
  * computed in the test; after every test the books-balance check runs.
  */
-import { TestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+import { CWC, useTestApp } from '../setup/use-test-app.js';
 import {
   TRANSACTION_FIELDS,
   account,
   createOrganization,
-  createUnit,
   openAccount,
   transfer,
 } from './ledger-fixtures.js';
@@ -41,23 +41,20 @@ describe('postTransactions', () => {
   /** A cooperative the steward runs, holding only the 50 accounts of the large batch. */
   let bulkCoop: string;
 
-  beforeAll(async () => {
-    app = await TestApp.start();
-    bulkCoop = await createOrganization(app, 'bulk-coop');
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await app.truncate();
-    await createUnit(app);
-    alice = await openAccount(app, { creditLimit: '1000' });
-    bob = await openAccount(app);
-    carol = await openAccount(app);
-  });
-  afterEach(async () => {
-    await app.assertBooksBalance();
-  });
+  useTestApp(
+    {
+      once: async (started) => {
+        bulkCoop = await createOrganization(started, 'bulk-coop');
+      },
+      units: [CWC],
+      accounts: { alice: { creditLimit: '1000' }, bob: {}, carol: {} },
+    },
+    (fixture) =>
+      ({
+        app,
+        accounts: { alice, bob, carol },
+      } = fixture),
+  );
 
   async function postBatch(transactions: Record<string, unknown>[]): Promise<ItemResult[]> {
     return (await app.ok<{ postTransactions: ItemResult[] }>(POST_TRANSACTIONS, { input: { transactions } }))

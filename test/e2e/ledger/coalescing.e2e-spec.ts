@@ -6,29 +6,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LedgerService } from '../../../src/ledger/ledger.service.js';
-import { TestApp } from '../setup/test-app.js';
-import { POST_TRANSACTION, account, createUnit, openAccount, transfer } from './ledger-fixtures.js';
+import type { TestApp } from '../setup/test-app.js';
+import { CWC, useTestApp } from '../setup/use-test-app.js';
+import { POST_TRANSACTION, account, transfer } from './ledger-fixtures.js';
 
 describe('coalescing of concurrent mutations', () => {
   let app: TestApp;
   let alice: string;
   let bob: string;
 
-  beforeAll(async () => {
-    app = await TestApp.start();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await app.truncate();
-    await createUnit(app);
-    alice = await openAccount(app, { creditLimit: '1000' });
-    bob = await openAccount(app);
-  });
-  afterEach(async () => {
-    await app.assertBooksBalance();
-  });
+  useTestApp(
+    {
+      units: [CWC],
+      accounts: { alice: { creditLimit: '1000' }, bob: {} },
+    },
+    (fixture) =>
+      ({
+        app,
+        accounts: { alice, bob },
+      } = fixture),
+  );
 
   it('answers each of 100 concurrent debits on its own: 33 fit the credit line, 67 are refused', async () => {
     const before = app.app.get(LedgerService).coalescingStats();

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { TestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+import { CWC, useTestApp } from '../setup/use-test-app.js';
 import { POST_TRANSACTION, REVERSE_TRANSACTION, createUnit, openAccount, transfer } from './ledger-fixtures.js';
 
 describe('database guards', () => {
@@ -16,30 +17,28 @@ describe('database guards', () => {
   let bob: string;
   let posted: string;
 
-  beforeAll(async () => {
-    app = await TestApp.start();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  useTestApp(
+    {
+      units: [CWC],
+      accounts: { alice: { creditLimit: '1000' }, bob: {} },
+    },
+    (fixture) =>
+      ({
+        app,
+        accounts: { alice, bob },
+      } = fixture),
+  );
   beforeEach(async () => {
-    await app.truncate();
-    await createUnit(app);
-    alice = await openAccount(app, { creditLimit: '1000' });
-    bob = await openAccount(app);
     const input = transfer(alice, bob, '250');
     await app.ok(POST_TRANSACTION, { input });
     posted = input.id;
-  });
-  afterEach(async () => {
-    await app.assertBooksBalance();
   });
 
   /** Runs SQL that must fail with the given message, and checks the ledger is unchanged afterwards. */
   async function expectRefused(work: () => Promise<unknown>, message: RegExp): Promise<void> {
     const before = await app.snapshot();
     await expect(work()).rejects.toThrow(message);
-    expect(await app.snapshot()).toBe(before);
+    expect(await app.snapshot()).toEqual(before);
   }
 
   /** A transaction's outcome and header, written by hand as the repository would. */

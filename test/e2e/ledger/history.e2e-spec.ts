@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+import { CWC, useTestApp } from '../setup/use-test-app.js';
 import {
   PLACE_HOLD,
   POST_HOLD,
@@ -67,23 +68,21 @@ describe('ledger queries', () => {
   let pagesCoop: string;
   let emptyCoop: string;
 
-  beforeAll(async () => {
-    app = await TestApp.start();
-    pagesCoop = await createOrganization(app, 'pages-coop');
-    emptyCoop = await createOrganization(app, 'empty-coop');
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await app.truncate();
-    await createUnit(app);
-    alice = await openAccount(app, { creditLimit: '1000' });
-    bob = await openAccount(app);
-  });
-  afterEach(async () => {
-    await app.assertBooksBalance();
-  });
+  useTestApp(
+    {
+      once: async (started) => {
+        pagesCoop = await createOrganization(started, 'pages-coop');
+        emptyCoop = await createOrganization(started, 'empty-coop');
+      },
+      units: [CWC],
+      accounts: { alice: { creditLimit: '1000' }, bob: {} },
+    },
+    (fixture) =>
+      ({
+        app,
+        accounts: { alice, bob },
+      } = fixture),
+  );
 
   async function post(input: Record<string, unknown>): Promise<PostedTransaction> {
     return (await app.ok(POST_TRANSACTION, { input })).postTransaction.transaction as PostedTransaction;

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LedgerService } from '../../../src/ledger/ledger.service.js';
 import { without, type DatabaseSnapshot } from '../../support/databases.js';
 import { TestApp } from '../setup/test-app.js';
+import { CWC, useTestApp } from '../setup/use-test-app.js';
 import {
   PLACE_HOLD,
   POST_HOLD,
@@ -53,21 +54,17 @@ describe('holds', () => {
   let alice: string;
   let bob: string;
 
-  beforeAll(async () => {
-    app = await TestApp.start();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await app.truncate();
-    await createUnit(app);
-    alice = await openAccount(app, { creditLimit: '1000' });
-    bob = await openAccount(app);
-  });
-  afterEach(async () => {
-    await app.assertBooksBalance();
-  });
+  useTestApp(
+    {
+      units: [CWC],
+      accounts: { alice: { creditLimit: '1000' }, bob: {} },
+    },
+    (fixture) =>
+      ({
+        app,
+        accounts: { alice, bob },
+      } = fixture),
+  );
 
   it('places a hold: pending amounts move, posted balances do not, status PENDING', async () => {
     const hold = await placeHold(app, transfer(alice, bob, '100'));

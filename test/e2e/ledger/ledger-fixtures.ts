@@ -41,16 +41,15 @@ export async function createOrganization(app: TestApp, slug: string, kind = 'COO
   return data.createOrganization.id;
 }
 
-export async function openAccount(
-  app: TestApp,
-  options: {
-    unitCode?: string;
-    creditLimit?: string;
-    upperLimit?: string | null;
-    holderId?: string;
-    kind?: string;
-  } = {},
-): Promise<string> {
+export interface AccountOptions {
+  readonly unitCode?: string;
+  readonly creditLimit?: string;
+  readonly upperLimit?: string | null;
+  readonly holderId?: string;
+  readonly kind?: string;
+}
+
+export async function openAccount(app: TestApp, options: AccountOptions = {}): Promise<string> {
   const data = await app.ok<{ openAccount: { id: string } }>(
     `mutation($input: OpenAccountInput!) { openAccount(input: $input) { id } }`,
     {

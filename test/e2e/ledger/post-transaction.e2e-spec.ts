@@ -5,29 +5,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import { without } from '../../support/databases.js';
-import { TestApp } from '../setup/test-app.js';
-import { POST_TRANSACTION, account, createUnit, openAccount, transfer } from './ledger-fixtures.js';
+import type { TestApp } from '../setup/test-app.js';
+import { CWC, useTestApp } from '../setup/use-test-app.js';
+import { POST_TRANSACTION, account, transfer } from './ledger-fixtures.js';
 
 describe('postTransaction', () => {
   let app: TestApp;
   let alice: string;
   let bob: string;
 
-  beforeAll(async () => {
-    app = await TestApp.start();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await app.truncate();
-    await createUnit(app);
-    alice = await openAccount(app, { creditLimit: '1000' });
-    bob = await openAccount(app);
-  });
-  afterEach(async () => {
-    await app.assertBooksBalance();
-  });
+  useTestApp(
+    {
+      units: [CWC],
+      accounts: { alice: { creditLimit: '1000' }, bob: {} },
+    },
+    (fixture) =>
+      ({
+        app,
+        accounts: { alice, bob },
+      } = fixture),
+  );
 
   it('posts a balanced transaction and updates both accounts', async () => {
     const data = await app.ok(POST_TRANSACTION, {

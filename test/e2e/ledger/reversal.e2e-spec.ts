@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { without, type DatabaseSnapshot } from '../../support/databases.js';
-import { TestApp } from '../setup/test-app.js';
+import type { TestApp } from '../setup/test-app.js';
+import { CWC, useTestApp } from '../setup/use-test-app.js';
 import {
   PLACE_HOLD,
   POST_HOLD,
@@ -14,8 +15,6 @@ import {
   REVERSE_TRANSACTION,
   TRANSACTION_FIELDS,
   account,
-  createUnit,
-  openAccount,
   transfer,
 } from './ledger-fixtures.js';
 
@@ -32,22 +31,17 @@ describe('reverseTransaction', () => {
   let bob: string;
   let carol: string;
 
-  beforeAll(async () => {
-    app = await TestApp.start();
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await app.truncate();
-    await createUnit(app);
-    alice = await openAccount(app, { creditLimit: '1000' });
-    bob = await openAccount(app);
-    carol = await openAccount(app);
-  });
-  afterEach(async () => {
-    await app.assertBooksBalance();
-  });
+  useTestApp(
+    {
+      units: [CWC],
+      accounts: { alice: { creditLimit: '1000' }, bob: {}, carol: {} },
+    },
+    (fixture) =>
+      ({
+        app,
+        accounts: { alice, bob, carol },
+      } = fixture),
+  );
 
   async function post(input: Record<string, unknown>): Promise<{ id: string }> {
     return (await app.ok(POST_TRANSACTION, { input })).postTransaction.transaction;

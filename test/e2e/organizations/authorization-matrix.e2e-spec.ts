@@ -596,7 +596,7 @@ describe('authorization matrix', () => {
       expect(items.length).toBeGreaterThan(0);
       expect(items.map((item) => item.error?.code)).toEqual(items.map(() => 'FORBIDDEN'));
     }
-    expect(await app.snapshot()).toBe(ledgerBefore);
+    expect(await app.snapshot()).toEqual(ledgerBefore);
     expect(await organizationState()).toBe(organizationsBefore);
   });
 

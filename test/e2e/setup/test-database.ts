@@ -19,7 +19,6 @@ function templateName(): string {
   return name;
 }
 
-
 export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
