@@ -1,9 +1,10 @@
 import { rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/kernel/database/embedded-postgres.js';
+import { databaseUrlFor } from '../test/support/databases.js';
+import { freePort } from '../test/support/free-port.mjs';
 
 /** The repository's root: this file runs from dist/bench/. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,8 +64,8 @@ export async function openDatabase(
     log(`using ${redact(adminUrl)}: created databases ${ledgerDatabase} and ${pgbenchDatabase}`);
     return {
       source: 'DATABASE_URL',
-      url: withDatabase(adminUrl, ledgerDatabase),
-      pgbenchUrl: withDatabase(adminUrl, pgbenchDatabase),
+      url: databaseUrlFor(adminUrl, ledgerDatabase),
+      pgbenchUrl: databaseUrlFor(adminUrl, pgbenchDatabase),
       ledgerDatabase,
       pgbenchDatabase,
       embeddedBinDir: null,
@@ -91,8 +92,8 @@ export async function openDatabase(
   await createDatabases(embedded.url, [ledgerDatabase, pgbenchDatabase]);
   return {
     source: 'embedded',
-    url: withDatabase(embedded.url, ledgerDatabase),
-    pgbenchUrl: withDatabase(embedded.url, pgbenchDatabase),
+    url: databaseUrlFor(embedded.url, ledgerDatabase),
+    pgbenchUrl: databaseUrlFor(embedded.url, pgbenchDatabase),
     ledgerDatabase,
     pgbenchDatabase,
     embeddedBinDir: await embeddedBinDir(),
@@ -162,29 +163,10 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   }
 }
 
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
 export function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password !== '') parsed.password = '***';
   return parsed.toString();
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function createDatabases(adminUrl: string, names: readonly string[]): Promise<void> {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { GraphQLSend } from '../test/support/graphql.js';
+import { signUpSteward } from '../test/support/steward.js';
 
 /**
  * The ledger the bench writes to, made through the API as a newcomer would: a steward who runs an issuing
- * federation, one unit, and the accounts (all held by the federation, each with a credit line so that no
- * transfer of the bench is refused for want of funds).
+ * federation (test/support/steward.ts), one unit, and the accounts (all held by the federation, each with a
+ * credit line so that no transfer of the bench is refused for want of funds).
  */
 export const BENCH_UNIT = 'BENCH';
 export const CREDIT_LIMIT = '1000000000000';
@@ -20,65 +22,20 @@ export interface BenchLedger {
   readonly historyAccount: string;
 }
 
-interface GraphQLBody<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-export class GraphQLClient {
-  constructor(
-    readonly endpoint: string,
-    private token: string | null = null,
-  ) {}
-
-  signIn(token: string): void {
-    this.token = token;
-  }
-
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.token !== null) headers['authorization'] = `Bearer ${this.token}`;
-    const response = await fetch(this.endpoint, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as GraphQLBody<T>;
-    if (body.errors !== undefined || body.data === null || body.data === undefined) {
-      throw new Error(`GraphQL request failed (HTTP ${response.status}): ${JSON.stringify(body.errors ?? body)}`);
-    }
-    return body.data;
-  }
-}
-
 export async function prepareLedger(
-  client: GraphQLClient,
+  send: GraphQLSend,
   accountCount: number,
   log: (message: string) => void,
 ): Promise<BenchLedger> {
   const slug = `bench-${Date.now().toString(36)}`;
-  const { register } = await client.request<{ register: { accessToken: string } }>(
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
-    { input: { email: `steward@${slug}.example`, name: 'Bench steward', password: 'bench steward password 1' } },
+  const steward = await signUpSteward(send, { email: `steward@${slug}.example`, slug, name: 'Bench steward' });
+  const { token, organizationId } = steward;
+  // Roles are read from the database at each check, so the steward's token acts as TREASURER.
+  await send(
+    `mutation($input: CreateUnitInput!) { createUnit(input: $input) { code } }`,
+    { input: { code: BENCH_UNIT, name: 'Bench credit', kind: 'CREDIT', scale: 2, issuerId: organizationId } },
+    token,
   );
-  client.signIn(register.accessToken);
-  const { createOrganization } = await client.request<{ createOrganization: { id: string } }>(
-    `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { id } }`,
-    { input: { kind: 'FEDERATION', name: 'Bench federation', slug } },
-  );
-  const organizationId = createOrganization.id;
-  const { me } = await client.request<{ me: { memberships: { id: string; organizationId: string }[] } }>(
-    `{ me { memberships { id organizationId } } }`,
-  );
-  const membership = me.memberships.find((item) => item.organizationId === organizationId);
-  if (membership === undefined) throw new Error('the steward is not a member of the federation they created');
-  await client.request(`mutation($input: SetMemberRolesInput!) { setMemberRoles(input: $input) { id } }`, {
-    input: { membershipId: membership.id, roles: ['ADMIN', 'TREASURER'] },
-  });
-  // Roles are read from the database at each check, so the same token now acts as TREASURER.
-  await client.request(`mutation($input: CreateUnitInput!) { createUnit(input: $input) { code } }`, {
-    input: { code: BENCH_UNIT, name: 'Bench credit', kind: 'CREDIT', scale: 2, issuerId: organizationId },
-  });
 
   const ids = Array.from({ length: accountCount + 1 }, () => randomUUID());
   const started = Date.now();
@@ -87,16 +44,20 @@ export async function prepareLedger(
   const openNext = async (): Promise<void> => {
     while (next < ids.length) {
       const index = next++;
-      await client.request(`mutation($input: OpenAccountInput!) { openAccount(input: $input) { id } }`, {
-        input: {
-          id: ids[index],
-          holderId: organizationId,
-          unitCode: BENCH_UNIT,
-          kind: 'MEMBER',
-          name: `Bench account ${index}`,
-          creditLimit: CREDIT_LIMIT,
+      await send(
+        `mutation($input: OpenAccountInput!) { openAccount(input: $input) { id } }`,
+        {
+          input: {
+            id: ids[index],
+            holderId: organizationId,
+            unitCode: BENCH_UNIT,
+            kind: 'MEMBER',
+            name: `Bench account ${index}`,
+            creditLimit: CREDIT_LIMIT,
+          },
         },
-      });
+        token,
+      );
       opened += 1;
       if (opened % 2500 === 0) log(`  opened ${opened} of ${ids.length} accounts`);
     }
@@ -107,5 +68,5 @@ export async function prepareLedger(
   const historyAccount = ids[accountCount];
   const hotAccount = accounts[0];
   if (historyAccount === undefined || hotAccount === undefined) throw new Error('no accounts were opened');
-  return { token: register.accessToken, organizationId, unitCode: BENCH_UNIT, accounts, hotAccount, historyAccount };
+  return { token, organizationId, unitCode: BENCH_UNIT, accounts, hotAccount, historyAccount };
 }

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDataSource } from '../src/kernel/database/data-source.js';
 import { findInvariantViolations } from '../src/ledger/ledger-invariants.js';
+import { graphqlAt } from '../test/support/graphql.js';
 import {
   REPO_ROOT,
   describeServer,
@@ -27,7 +28,7 @@ import {
   withClient,
   type BenchDatabase,
 } from './database.js';
-import { GraphQLClient, prepareLedger, type BenchLedger } from './ledger-setup.js';
+import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
   classifyMany,
   classifyOne,
@@ -115,8 +116,7 @@ async function main(): Promise<number> {
   cleanups.push(() => Promise.resolve(monitor.stop()));
 
   log(`preparing the ledger: a steward, a unit and ${settings.accounts + 1} accounts`);
-  const client = new GraphQLClient(service.endpoint);
-  const ledger = await prepareLedger(client, settings.accounts, log);
+  const ledger = await prepareLedger(graphqlAt(service.url), settings.accounts, log);
   await sleep(500);
   const idleRss = monitor.currentRss();
 

@@ -3,7 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT, freePort } from './database.js';
+import { freePort } from '../test/support/free-port.mjs';
+import { REPO_ROOT } from './database.js';
 import { cpuSeconds, postgresCpuSeconds, rssBytes, selfCpuSeconds } from './proc.js';
 
 /** Signs the bench's tokens; the server runs only for the bench, on its own database. */
@@ -20,7 +21,8 @@ export class BenchServer {
 
   private constructor(
     private readonly child: ChildProcess,
-    readonly endpoint: string,
+    /** The server's base URL, as graphqlAt (test/support/graphql.ts) takes it. */
+    readonly url: string,
     readonly logFile: string,
     readonly settings: ServerSettings,
   ) {
@@ -28,6 +30,11 @@ export class BenchServer {
     child.on('close', (code, signal) => {
       this.exited = { code, signal };
     });
+  }
+
+  /** The GraphQL endpoint, where the load generator sends. */
+  get endpoint(): string {
+    return `${this.url}/graphql`;
   }
 
   get pid(): number {
@@ -69,7 +76,7 @@ export class BenchServer {
     const logStream = createWriteStream(logFile);
     child.stdout.pipe(logStream);
     child.stderr.pipe(logStream);
-    const server = new BenchServer(child, `http://127.0.0.1:${port}/graphql`, logFile, settings);
+    const server = new BenchServer(child, `http://127.0.0.1:${port}`, logFile, settings);
     await server.waitUntilReady();
     return server;
   }

@@ -19,22 +19,17 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import {
-  ServerProcess,
-  TransferLoad,
-  accountPlan,
-  databaseUrlFor,
-  formatStats,
-  freePort,
-  killRepeatedly,
-  proveLedger,
-  runVerify,
-  seededRandom,
-  setUpLedger,
-  sleep,
-} from './fault-harness.js';
+import { databaseUrlFor } from '../test/support/databases.js';
+import { ServerProcess } from '../test/support/faults/compiled-server.js';
+import { killRepeatedly } from '../test/support/faults/kills.js';
+import { proveLedger, runVerify } from '../test/support/faults/ledger-proof.js';
+import { accountPlan, setUpLedger } from '../test/support/faults/ledger-setup.js';
+import { seededRandom } from '../test/support/faults/seeded-random.js';
+import { TransferLoad, formatStats } from '../test/support/faults/transfer-load.js';
+import { freePort } from '../test/support/free-port.mjs';
 
 interface Settings {
   readonly kills: number;

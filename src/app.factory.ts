@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './kernel/config/app-config.js';
 import type { ErrorReason } from './kernel/errors/domain-error.js';
 import { KERNEL_ERRORS } from './kernel/errors/kernel.errors.js';
+import { serveGraphiql } from './kernel/graphql/graphiql.js';
 
 /** GraphQL requests are small; a large body is refused before it is parsed. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -22,6 +23,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   app.enableShutdownHooks();
   refuseMalformedGraphQLBodies(app);
+  if (config.graphqlIde) serveGraphiql(app.getHttpAdapter().getInstance());
   return app;
 }
 

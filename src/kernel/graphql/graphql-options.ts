@@ -20,7 +20,7 @@ export const MAX_DOCUMENT_TOKENS = 10_000;
 export const SCHEMA_BUILD_OPTIONS: BuildSchemaOptions = { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] };
 
 /**
- * GraphQL over Mercurius: code-first schema (sorted, with a strict DateTime), the IDE when configured, errors in the API shape,
+ * GraphQL over Mercurius: code-first schema (sorted, with a strict DateTime), errors in the API shape,
  * query limits (and introspection when configured) checked in validation, batches of operations allowed.
  */
 export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
@@ -30,7 +30,8 @@ export function graphqlOptions(config: AppConfig): MercuriusDriverConfig {
     sortSchema: true,
     buildSchemaOptions: SCHEMA_BUILD_OPTIONS,
     path: '/graphql',
-    graphiql: config.graphqlIde,
+    // The IDE is served from installed packages (graphiql.ts): Mercurius's own loads from a CDN.
+    graphiql: false,
     errorFormatter: formatErrors,
     validationRules: queryLimitRules({ introspection: config.graphqlIntrospection }),
     // Up to MAX_BATCHED_OPERATIONS per request; the body is checked in app.factory.ts.

@@ -3,24 +3,19 @@
  * nothing twice and leaves nothing half-written, when clients retry every unacknowledged transfer with the
  * same id and content. Method: the bounded version of `npm run crash-test` (scripts/crash-test.ts): the
  * compiled server as a child process on its own database, 8 clients posting single and bulk transfers over
- * HTTP, 4 SIGKILLs and restarts, then the proof from the database (scripts/fault-harness.ts) and `verify`.
+ * HTTP, 4 SIGKILLs and restarts, then the proof from the database (test/support/faults/ledger-proof.ts) and
+ * `verify`.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import {
-  ServerProcess,
-  TransferLoad,
-  accountPlan,
-  buildServerForRun,
-  formatStats,
-  freePort,
-  killRepeatedly,
-  proveLedger,
-  runVerify,
-  seededRandom,
-  setUpLedger,
-  sleep,
-} from '../../../scripts/fault-harness.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ServerProcess, buildServerForRun } from '../../support/faults/compiled-server.js';
+import { killRepeatedly } from '../../support/faults/kills.js';
+import { proveLedger, runVerify } from '../../support/faults/ledger-proof.js';
+import { accountPlan, setUpLedger } from '../../support/faults/ledger-setup.js';
+import { seededRandom } from '../../support/faults/seeded-random.js';
+import { TransferLoad, formatStats } from '../../support/faults/transfer-load.js';
+import { freePort } from '../../support/free-port.mjs';
 import { adminUrl, createTestDatabase } from '../setup/test-database.js';
 
 const KILLS = 4;

@@ -3,23 +3,18 @@
  * overdraft, no lost or doubled transfer. Method: the compiled server started twice (child processes, one
  * shared JWT secret) on the test file's database; clients split between the two post single and bulk
  * transfers across shared accounts, many of them debiting one hot account with a credit line, so that both
- * processes race for the same limit; then the proof from the database (scripts/fault-harness.ts) and `verify`.
+ * processes race for the same limit; then the proof from the database (test/support/faults/ledger-proof.ts)
+ * and `verify`.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import {
-  ServerProcess,
-  TransferLoad,
-  accountPlan,
-  buildServerForRun,
-  formatStats,
-  freePort,
-  proveLedger,
-  runVerify,
-  seededRandom,
-  setUpLedger,
-  sleep,
-} from '../../../scripts/fault-harness.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ServerProcess, buildServerForRun } from '../../support/faults/compiled-server.js';
+import { proveLedger, runVerify } from '../../support/faults/ledger-proof.js';
+import { accountPlan, setUpLedger } from '../../support/faults/ledger-setup.js';
+import { seededRandom } from '../../support/faults/seeded-random.js';
+import { TransferLoad, formatStats } from '../../support/faults/transfer-load.js';
+import { freePort } from '../../support/free-port.mjs';
 import { adminUrl, createTestDatabase } from '../setup/test-database.js';
 
 const CLIENTS = 12;
