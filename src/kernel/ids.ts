@@ -29,6 +29,17 @@ export function requireUuid(id: string, field: string): string {
   return lower;
 }
 
+const STEP_NAMESPACE = '9c4f2d1e-5b7a-4e3c-8f60-2a1b3c4d5e6f';
+
+/**
+ * The id of what a workflow step writes, derived from what the step is: its kind (`<module>.<step>`) and
+ * the parts that make it one (a lease and a period, a strike and a week). A step run again, after a crash or
+ * in a second process, derives the same id and so replays what it wrote instead of writing it twice.
+ */
+export function stepId(step: string, ...identity: readonly string[]): string {
+  return uuidV5(JSON.stringify([step, ...identity]), STEP_NAMESPACE);
+}
+
 /** A name-based (version 5) UUID of `name` in `namespace`. */
 export function uuidV5(name: string, namespace: string): string {
   const namespaceBytes = Buffer.from(namespace.replace(/-/g, ''), 'hex');

@@ -13,7 +13,7 @@ import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health/health.controller.js';
 
 /** The kernel's own tables (the domain modules declare theirs in the registry). */
-export const KERNEL_TABLES: readonly string[] = ['audit_event'];
+export const KERNEL_TABLES: readonly string[] = ['audit_event', 'scheduled_work', 'scheduled_occurrence'];
 
 /**
  * What every module stands on, provided once and globally: the configuration, the database, GraphQL, the

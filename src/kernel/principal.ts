@@ -57,6 +57,18 @@ export function systemPrincipal(actor: string, grant: Partial<SystemGrant>): Sys
   };
 }
 
+/** How a principal is named on what it writes: `person:<id>`, `api-token:<id>` or `system:<actor>`. */
+export function nameOf(principal: Principal): string {
+  switch (principal.kind) {
+    case 'PERSON':
+      return `person:${principal.personId}`;
+    case 'API_TOKEN':
+      return `api-token:${principal.tokenId}`;
+    case 'SYSTEM':
+      return `system:${principal.actor}`;
+  }
+}
+
 /** The roles a principal holds in an organisation (none for API tokens, which carry scopes instead). */
 export function rolesIn(principal: Principal, organizationId: string): ReadonlySet<string> {
   switch (principal.kind) {

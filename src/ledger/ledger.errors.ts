@@ -26,6 +26,7 @@ export const LEDGER_ERRORS = declareReasons('ledger', {
   NOT_REVERSIBLE: ['VALIDATION_FAILED', 'Only posted transactions are reversed; a hold is voided instead.'],
   PARTIAL_POST_NEEDS_TWO_ENTRIES: ['VALIDATION_FAILED', 'Only a hold of exactly two entries can be posted in part.'],
   AMOUNT_EXCEEDS_HOLD: ['VALIDATION_FAILED', 'A hold cannot be posted for more than it holds.'],
+  INVALID_AUTHORITY: ['VALIDATION_FAILED', "A transaction's authority has a malformed kind or id."],
   LIMIT_NEGATIVE: ['VALIDATION_FAILED', 'A credit limit or upper limit is negative.'],
   HOURS_IN_MINUTES: ['VALIDATION_FAILED', 'An HOURS unit counts whole minutes: its scale is 0.'],
   UNIT_NOT_FOUND: ['NOT_FOUND', 'No unit has this code.'],
@@ -45,6 +46,7 @@ export const LEDGER_ERRORS = declareReasons('ledger', {
   ALREADY_REVERSED: ['CONFLICT', 'The transaction was reversed already (`details.reversedBy`).'],
   HOLDS_PENDING: ['CONFLICT', 'An account with pending holds cannot be closed.'],
   BALANCE_NOT_ZERO: ['CONFLICT', 'Only an account with a zero balance can be closed.'],
+  GROUP_REFUSED: ['CONFLICT', 'A transaction of an atomic group was refused, so none was written (`details.refusal`).'],
   CREDIT_LIMIT_EXCEEDED: [
     'INSUFFICIENT_FUNDS',
     'The debit would take the account past its credit limit, holds counted.',

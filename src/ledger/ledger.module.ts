@@ -33,5 +33,14 @@ export const LEDGER: DomainModule = {
   module: LedgerModule,
   resolvers: [UnitResolver, AccountResolver, TransactionResolver, EntryResolver],
   reasons: LEDGER_ERRORS,
-  tables: ['unit', 'account', 'account_change', 'transaction_outcome', 'ledger_transaction', 'entry', 'open_hold'],
+  tables: [
+    'unit',
+    'account',
+    'account_change',
+    'transaction_outcome',
+    'ledger_transaction',
+    'entry',
+    'open_hold',
+    'books_check',
+  ],
 };

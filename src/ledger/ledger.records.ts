@@ -1,6 +1,7 @@
 import type {
   AccountKind,
   AccountPosition,
+  Authority,
   Metadata,
   Operation,
   Side,
@@ -63,6 +64,10 @@ export interface TransactionRecord {
   readonly metadata: Metadata;
   readonly referencesId: string | null;
   readonly referencedById: string | null;
+  /** What authorised it, when a module's workflow step wrote it. */
+  readonly authority: Authority | null;
+  /** Who recorded it: `person:<id>`, `api-token:<id>` or `system:<actor>` (null before this was kept). */
+  readonly recordedBy: string | null;
   readonly expiresAt: Date | null;
   readonly effectiveAt: Date;
   readonly recordedAt: Date;
@@ -96,6 +101,7 @@ export interface TrialBalanceRecord {
 /** The ledger's vocabulary, for the modules that move value through it. */
 export type {
   AccountKind,
+  Authority,
   LedgerRequest,
   MetadataEntry,
   Refusal,

@@ -16,6 +16,7 @@ import type { BatchPlan } from './rules/apply-batch.js';
 import {
   transactionStatus,
   type AccountPosition,
+  type Authority,
   type Operation,
   type ReferencedTransaction,
   type StoredOutcome,
@@ -39,9 +40,10 @@ const WRITE_LEDGER_BATCH: PreparedStatement = {
       FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS o(id, hash, refusal)
     ), tx AS (
       INSERT INTO ledger_transaction (id, unit_code, operation, kind, memo, metadata, references_id, entry_count,
-                                      expires_at, effective_at, recorded_at)
+                                      expires_at, effective_at, recorded_at, authority_kind, authority_id, recorded_by)
       SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::uuid[],
-                           $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
+                           $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $35::text[],
+                           $36::text[], $37::text[])
       RETURNING id, sequence
     ), new_entry AS (
       INSERT INTO entry (transaction_id, index, account_id, unit_code, side, amount, pending, account_version,
@@ -85,7 +87,8 @@ const ACCOUNT_COLUMNS = `id, unit_code, holder_id, name, kind, status, credit_li
 
 const TRANSACTION_SELECT = `
   SELECT t.id, t.sequence, t.unit_code, t.operation, t.kind, t.memo, t.metadata, t.references_id,
-         t.expires_at, t.effective_at, t.recorded_at, r.id AS referenced_by_id, r.operation AS referenced_by_operation,
+         t.expires_at, t.effective_at, t.recorded_at, t.authority_kind, t.authority_id, t.recorded_by,
+         r.id AS referenced_by_id, r.operation AS referenced_by_operation,
          (SELECT json_agg(json_build_object('index', e.index, 'accountId', e.account_id, 'side', e.side,
                    'amount', e.amount::text, 'pending', e.pending, 'accountVersion', e.account_version::text,
                    'balanceAfter', e.balance_after::text) ORDER BY e.index)
@@ -357,8 +360,32 @@ export class LedgerRepository {
       opened.map((hold) => hold.transactionId),
       opened.map((hold) => hold.expiresAt),
       closedStored,
+      transactions.map((t) => t.authority?.kind ?? null),
+      transactions.map((t) => t.authority?.id ?? null),
+      transactions.map((t) => t.recordedBy),
     ]);
     return new Map(written.map((row) => [text(row['id']), bigintFromColumn(row['sequence'])]));
+  }
+
+  /** Locks accounts in id order, as every batch does: a group locks all of its accounts before its batches. */
+  async lockAccounts(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    await manager.query(`SELECT 1 FROM account WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  }
+
+  /** The transactions one authority caused, in the order they were written. */
+  async transactionsOf(
+    manager: EntityManager,
+    authority: Authority,
+    afterSequence: bigint | null,
+    limit: number,
+  ): Promise<TransactionRecord[]> {
+    const rows: Row[] = await manager.query(
+      `${TRANSACTION_SELECT}
+       WHERE t.authority_kind = $1 AND t.authority_id = $2 AND ($3::bigint IS NULL OR t.sequence > $3)
+       ORDER BY t.sequence LIMIT $4`,
+      [authority.kind, authority.id, afterSequence?.toString() ?? null, limit],
+    );
+    return rows.map(toTransaction);
   }
 
   async dueHolds(manager: EntityManager, limit: number): Promise<string[]> {
@@ -517,6 +544,9 @@ function toTransaction(row: Row): TransactionRecord {
     metadata: row['metadata'] as Record<string, string>,
     referencesId: nullableText(row['references_id']),
     referencedById: nullableText(row['referenced_by_id']),
+    authority:
+      row['authority_kind'] === null ? null : { kind: text(row['authority_kind']), id: text(row['authority_id']) },
+    recordedBy: nullableText(row['recorded_by']),
     expiresAt: (row['expires_at'] as Date | null) ?? null,
     effectiveAt: row['effective_at'] as Date,
     recordedAt: row['recorded_at'] as Date,

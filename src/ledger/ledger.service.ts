@@ -7,7 +7,7 @@ import { Coalescer, type CoalescerStats } from '../kernel/database/coalescer.js'
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import { isUuid, requireUuid } from '../kernel/ids.js';
-import { systemPrincipal, type Principal } from '../kernel/principal.js';
+import { nameOf, systemPrincipal, type Principal } from '../kernel/principal.js';
 import { LEDGER_ACCESS, type BatchView, type LedgerAccess, type RequestAuthorizer } from './ledger-access.port.js';
 import { LEDGER_ERRORS } from './ledger.errors.js';
 import type { HistoryEntryRecord, TransactionRecord, TrialBalanceRecord } from './ledger.records.js';
@@ -15,10 +15,11 @@ import { LedgerRepository } from './ledger.repository.js';
 import { applyBatch, type BatchPlan, type PreparedRequest } from './rules/apply-batch.js';
 import { checkRequest, type CheckedRequest } from './rules/check-request.js';
 import { contentHash, expiryTransactionId } from './rules/content-hash.js';
-import { MAX_BATCH_SIZE } from './rules/ledger-limits.js';
+import { MAX_BATCH_SIZE, MAX_GROUP_SIZE } from './rules/ledger-limits.js';
 import {
   referencedId,
   transactionStatus,
+  type Authority,
   type LedgerRequest,
   type ReferencedTransaction,
   type Refusal,
@@ -30,10 +31,11 @@ export type SubmissionResult =
 
 export type BalanceBasis = 'RECORDED' | 'EFFECTIVE';
 
-/** A request whose shape was checked, with its caller's authorizer. */
+/** A request whose shape was checked, with its caller's authorizer and name. */
 interface AuthorizedRequest {
   readonly request: CheckedRequest;
   readonly authorize: RequestAuthorizer;
+  readonly recordedBy: string;
 }
 
 const EXPIRY_SWEEP_SIZE = 500;
@@ -72,20 +74,77 @@ export class LedgerService {
    */
   async submit(principal: Principal, requests: readonly LedgerRequest[]): Promise<SubmissionResult[]> {
     assert(requests.length <= MAX_BATCH_SIZE, `a batch has at most ${MAX_BATCH_SIZE} requests`);
-    const authorize = this.access.requestAuthorizer(principal);
-    const checks = requests.map(checkRequest);
-    const admitted = checks.flatMap((check) => (check.ok ? [{ request: check.request, authorize }] : []));
-    const decided =
-      admitted.length === 0
-        ? []
-        : await runInTransaction(this.dataSource, 'READ COMMITTED', (manager) => this.decide(manager, admitted));
-    let next = 0;
-    return checks.map((check): SubmissionResult => {
-      if (!check.ok) return { ok: false, refusal: check.refusal, replayed: false };
-      const result = decided[next++];
-      assert(result !== undefined, 'every admitted request has a result');
-      return result;
-    });
+    return this.checked(principal, requests, (admitted) =>
+      runInTransaction(this.dataSource, 'READ COMMITTED', (manager) => this.decide(manager, admitted)),
+    );
+  }
+
+  /**
+   * A workflow step's ledger requests, applied inside the step's own database transaction (`manager`, READ
+   * COMMITTED), so that the module's rows and the ledger transactions commit together or not at all. The
+   * same checks, locking order, rules and idempotency as every other write; the step derives its ids from
+   * its identity (kernel/ids.ts `stepId`), so that running it again replays instead of paying twice.
+   */
+  async applyInTransaction(
+    manager: EntityManager,
+    principal: Principal,
+    requests: readonly LedgerRequest[],
+  ): Promise<SubmissionResult[]> {
+    assert(requests.length <= MAX_BATCH_SIZE, `a step applies at most ${MAX_BATCH_SIZE} requests`);
+    return this.checked(principal, requests, (admitted) => this.decide(manager, admitted));
+  }
+
+  /**
+   * Many transactions of one authority (a redistribution run, a stipend batch, a clearing round), written all
+   * or none in the caller's database transaction. Every transaction stays an ordinary one (at most 64
+   * entries, its own id, limits and history), so every invariant holds for the group as for any other write;
+   * the single database transaction makes the group atomic. All the accounts are locked first, in id order;
+   * then the requests go through in batches. If any is refused, nothing is written: GROUP_REFUSED, with the
+   * first refusal, and the caller's transaction rolls back. Run again, a written group replays whole.
+   */
+  async applyGroup(
+    manager: EntityManager,
+    principal: Principal,
+    authority: Authority,
+    requests: readonly LedgerRequest[],
+  ): Promise<TransactionRecord[]> {
+    assert(requests.length <= MAX_GROUP_SIZE, `a group has at most ${MAX_GROUP_SIZE} transactions`);
+    const authorized = requests.map((request) => ({ ...request, authority }));
+    const referenced = await this.repository.loadReferenced(
+      manager,
+      unique(authorized.map(referencedId).filter((id): id is string => id !== null && isUuid(id))),
+    );
+    await this.repository.lockAccounts(
+      manager,
+      unique([
+        ...authorized.flatMap((request) =>
+          request.type === 'TRANSFER' ? request.entries.map((e) => e.accountId) : [],
+        ),
+        ...referenced.flatMap((transaction) => transaction.entries.map((entry) => entry.accountId)),
+      ])
+        .filter(isUuid)
+        .sort(),
+    );
+    const written: TransactionRecord[] = [];
+    for (let start = 0; start < authorized.length; start += MAX_BATCH_SIZE) {
+      const results = await this.applyInTransaction(
+        manager,
+        principal,
+        authorized.slice(start, start + MAX_BATCH_SIZE),
+      );
+      for (const [offset, result] of results.entries()) {
+        if (!result.ok) {
+          const refused = authorized[start + offset];
+          throw new DomainError(
+            LEDGER_ERRORS.GROUP_REFUSED,
+            `Transaction ${refused?.id} of the group was refused (${result.refusal.reason}): nothing was written`,
+            { authority, transactionId: refused?.id ?? null, refusal: result.refusal },
+          );
+        }
+        written.push(result.transaction);
+      }
+    }
+    return written;
   }
 
   /** Applies one request for a caller, batched with concurrent ones; a refusal becomes the API error. */
@@ -98,6 +157,7 @@ export class LedgerService {
     const result = await this.coalescer.submit({
       request: check.request,
       authorize: this.access.requestAuthorizer(principal),
+      recordedBy: nameOf(principal),
     });
     if (!result.ok) throw DomainError.fromRefusal(result.refusal, result.replayed ? { replayed: true } : {});
     return { transaction: result.transaction, replayed: result.replayed };
@@ -133,6 +193,26 @@ export class LedgerService {
     }
   }
 
+  /** Checks each request's shape (before the database), decides the sound ones, and answers every request. */
+  private async checked(
+    principal: Principal,
+    requests: readonly LedgerRequest[],
+    decideAdmitted: (admitted: readonly AuthorizedRequest[]) => Promise<SubmissionResult[]>,
+  ): Promise<SubmissionResult[]> {
+    const authorize = this.access.requestAuthorizer(principal);
+    const recordedBy = nameOf(principal);
+    const checks = requests.map(checkRequest);
+    const admitted = checks.flatMap((check) => (check.ok ? [{ request: check.request, authorize, recordedBy }] : []));
+    const decided = admitted.length === 0 ? [] : await decideAdmitted(admitted);
+    let next = 0;
+    return checks.map((check): SubmissionResult => {
+      if (!check.ok) return { ok: false, refusal: check.refusal, replayed: false };
+      const result = decided[next++];
+      assert(result !== undefined, 'every admitted request has a result');
+      return result;
+    });
+  }
+
   /**
    * Decides a batch of checked requests inside the caller's database transaction: locks the touched accounts,
    * asks each request's authorizer (a refused one is left out, its neighbours go on), applies the rest in
@@ -157,7 +237,7 @@ export class LedgerService {
     const forbidden = items.map((item) => item.authorize(item.request, view));
     const prepared: PreparedRequest[] = items
       .filter((_, index) => forbidden[index] === null)
-      .map(({ request }) => ({ request, contentHash: contentHash(request) }));
+      .map(({ request, recordedBy }) => ({ request, contentHash: contentHash(request), recordedBy }));
     const plan = applyBatch(
       prepared,
       {
@@ -210,6 +290,23 @@ export class LedgerService {
       });
     }
     return record;
+  }
+
+  /** The transactions of one authority the caller may see (some of their accounts' history), in order. */
+  async transactionsOf(
+    principal: Principal,
+    authority: Authority,
+    afterSequence: bigint | null,
+    limit: number,
+  ): Promise<TransactionRecord[]> {
+    const records = await this.repository.transactionsOf(this.dataSource.manager, authority, afterSequence, limit);
+    const accounts = await this.repository.findAccounts(
+      this.dataSource.manager,
+      unique(records.flatMap((record) => record.entries.map((entry) => entry.accountId))),
+    );
+    const levels = await this.access.accessTo(principal, accounts);
+    const detailed = new Set(accounts.filter((_, index) => levels[index] === 'DETAIL').map((account) => account.id));
+    return records.filter((record) => record.entries.some((entry) => detailed.has(entry.accountId)));
   }
 
   async transactions(ids: readonly string[]): Promise<TransactionRecord[]> {
@@ -284,6 +381,8 @@ function writtenRecords(plan: BatchPlan, sequences: ReadonlyMap<string, bigint>)
         metadata: transaction.metadata,
         referencesId: transaction.referencesId,
         referencedById: resolver?.id ?? null,
+        authority: transaction.authority,
+        recordedBy: transaction.recordedBy,
         expiresAt: transaction.expiresAt,
         effectiveAt: transaction.effectiveAt,
         recordedAt: transaction.recordedAt,

@@ -14,6 +14,7 @@ import {
   PostTransactionInput,
   PostTransactionsInput,
   ReverseTransactionInput,
+  TransactionsByAuthorityArgs,
   VoidHoldInput,
 } from './graphql/ledger.inputs.js';
 import { postHoldRequest, reversalRequest, transferRequest, voidHoldRequest } from './graphql/to-ledger-request.js';
@@ -21,6 +22,7 @@ import {
   EntryModel,
   HistoryConnectionModel,
   HistoryEntryModel,
+  TransactionConnectionModel,
   TransactionModel,
   TransactionPayloadModel,
   TransactionResultModel,
@@ -29,6 +31,7 @@ import { LedgerService } from './ledger.service.js';
 import type { LedgerRequest } from './rules/ledger-model.js';
 
 const VERSION_KEY = /^\d{1,19}$/;
+const SEQUENCE_KEY = /^\d{1,19}$/;
 
 @Resolver(() => TransactionModel)
 export class TransactionResolver {
@@ -103,6 +106,31 @@ export class TransactionResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<TransactionModel> {
     return TransactionModel.from(await this.ledger.transaction(principal, id));
+  }
+
+  @Query(() => TransactionConnectionModel, {
+    description:
+      'The transactions one authority caused (a motion, a run, a batch…), in the order they were written; ' +
+      'only those touching an account whose history you may see.',
+  })
+  async transactionsByAuthority(
+    @CurrentPrincipal() principal: Principal,
+    @Args() args: TransactionsByAuthorityArgs,
+  ): Promise<TransactionConnectionModel> {
+    const after = decodeCursor('authority', args.after, SEQUENCE_KEY);
+    const rows = await this.ledger.transactionsOf(
+      principal,
+      { kind: args.kind, id: args.id },
+      after === null ? null : BigInt(after),
+      args.first + 1,
+    );
+    return toConnection(
+      rows,
+      args.first,
+      'authority',
+      (row) => row.sequence.toString(),
+      (row) => TransactionModel.from(row),
+    );
   }
 
   @Query(() => HistoryConnectionModel, {

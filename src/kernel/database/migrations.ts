@@ -2,6 +2,7 @@ import { LedgerFoundation1763780000000 } from '../../../migrations/1763780000000
 import { OrganizationsAndAccess1763900000000 } from '../../../migrations/1763900000000-OrganizationsAndAccess.js';
 import { LedgerWritePath1764000000000 } from '../../../migrations/1764000000000-LedgerWritePath.js';
 import { SystemActors1764100000000 } from '../../../migrations/1764100000000-SystemActors.js';
+import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workflows.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   OrganizationsAndAccess1763900000000,
   LedgerWritePath1764000000000,
   SystemActors1764100000000,
+  Workflows1764200000000,
 ];

@@ -237,6 +237,17 @@ export class AccountHistoryArgs extends PageArgs {
 }
 
 @ArgsType()
+export class TransactionsByAuthorityArgs extends PageArgs {
+  @Field(() => String, { description: 'The authority kind, such as MOTION.' })
+  @MaxLength(64)
+  kind!: string;
+
+  @Field(() => String)
+  @MaxLength(200)
+  id!: string;
+}
+
+@ArgsType()
 export class AccountChangesArgs extends PageArgs {
   @Field(() => ID)
   accountId!: string;

@@ -50,6 +50,19 @@ export class EntryModel {
   }
 }
 
+@ObjectType('Authority', {
+  description:
+    'What authorised a transaction: a passed motion, an approval request, a run, a schedule occurrence… ' +
+    'Written by the module whose workflow moved the value; transactionsByAuthority lists the others.',
+})
+export class AuthorityModel {
+  @Field(() => String, { description: 'Such as MOTION, APPROVAL_REQUEST, LEASE_CHARGE.' })
+  kind!: string;
+
+  @Field(() => String)
+  id!: string;
+}
+
 @ObjectType('Transaction', { description: 'Two or more entries in one unit whose debits equal their credits.' })
 export class TransactionModel {
   @Field(() => ID, { description: 'Chosen by the client; it is the idempotency key.' })
@@ -81,6 +94,15 @@ export class TransactionModel {
 
   @Field(() => ID, { nullable: true, description: 'The transaction that resolved (a hold) or reversed this one.' })
   referencedById!: string | null;
+
+  @Field(() => AuthorityModel, { nullable: true, description: 'What authorised it, when a workflow wrote it.' })
+  authority!: AuthorityModel | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who recorded it: person:<id>, api-token:<id> or system:<automatic work>.',
+  })
+  recordedBy!: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When a hold voids itself if not resolved before.' })
   expiresAt!: Date | null;
@@ -203,6 +225,24 @@ export class HistoryEntryModel {
       side: record.side as SideEnum,
     });
   }
+}
+
+@ObjectType('TransactionEdge')
+export class TransactionEdgeModel {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => TransactionModel)
+  node!: TransactionModel;
+}
+
+@ObjectType('TransactionConnection')
+export class TransactionConnectionModel {
+  @Field(() => [TransactionEdgeModel])
+  edges!: TransactionEdgeModel[];
+
+  @Field(() => PageInfoModel)
+  pageInfo!: PageInfoModel;
 }
 
 @ObjectType('HistoryEdge')

@@ -42,7 +42,12 @@ import {
 export interface PreparedRequest {
   readonly request: CheckedRequest;
   readonly contentHash: string;
+  /** Who asks: `person:<id>`, `api-token:<id>` or `system:<actor>`, recorded with what it writes. */
+  readonly recordedBy: string;
 }
+
+/** A transaction as the rules build it; its provenance is added from the request that asked for it. */
+type TransactionDraft = Omit<NewTransaction, 'authority' | 'recordedBy'>;
 
 export interface LedgerState {
   readonly accounts: ReadonlyMap<string, AccountPosition>;
@@ -80,7 +85,7 @@ export interface BatchPlan {
 
 type Decision =
   | { readonly refusal: Refusal }
-  | { readonly transaction: NewTransaction; readonly positions: readonly AccountPosition[] };
+  | { readonly transaction: TransactionDraft; readonly positions: readonly AccountPosition[] };
 
 export function applyBatch(items: readonly PreparedRequest[], state: LedgerState, now: Date): BatchPlan {
   const ledger = new BatchLedger(state, now);
@@ -120,7 +125,7 @@ class BatchLedger {
     return account;
   }
 
-  apply({ request, contentHash }: PreparedRequest): ItemResult {
+  apply({ request, contentHash, recordedBy }: PreparedRequest): ItemResult {
     const existing = this.outcomes.get(request.id);
     if (existing !== undefined) return replay(request.id, existing, contentHash);
 
@@ -130,9 +135,10 @@ class BatchLedger {
       if (request.type !== 'EXPIRE_HOLD') this.record({ id: request.id, contentHash, refusal: decision.refusal });
       return { status: 'REFUSED', refusal: decision.refusal, replayed: false };
     }
-    this.commit(request, decision.transaction, decision.positions);
+    const transaction: NewTransaction = { ...decision.transaction, authority: request.authority ?? null, recordedBy };
+    this.commit(request, transaction, decision.positions);
     this.record({ id: request.id, contentHash, refusal: null });
-    return { status: 'APPLIED', transaction: decision.transaction };
+    return { status: 'APPLIED', transaction };
   }
 
   private record(outcome: NewOutcome): void {
@@ -221,7 +227,7 @@ class BatchLedger {
     drafts: readonly EntryDraft[],
     unitCode: string,
     held: boolean,
-    build: (entries: NewEntry[]) => NewTransaction,
+    build: (entries: NewEntry[]) => TransactionDraft,
   ): Decision {
     for (const [entryIndex, draft] of drafts.entries()) {
       const account = this.accounts.get(draft.accountId);
@@ -357,7 +363,7 @@ class BatchLedger {
     hold: ReferencedTransaction,
     operation: 'POST_HOLD' | 'VOID_HOLD' | 'EXPIRE_HOLD',
     entries: NewEntry[],
-  ): NewTransaction {
+  ): TransactionDraft {
     return {
       id: request.id,
       unitCode: hold.unitCode,

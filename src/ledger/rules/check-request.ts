@@ -12,10 +12,12 @@ import { isStorableDate } from '../../kernel/graphql/dates.js';
 import { isUuid } from '../../kernel/ids.js';
 import { LEDGER_ERRORS } from '../ledger.errors.js';
 import {
+  AUTHORITY_KIND_PATTERN,
   KIND_PATTERN,
   MAX_ENTRIES,
   MAX_ENTRY_AMOUNT,
   MAX_HOLD_TIMEOUT_SECONDS,
+  MAX_AUTHORITY_ID_LENGTH,
   MAX_MEMO_LENGTH,
   MAX_METADATA_KEYS,
   MAX_METADATA_VALUE_LENGTH,
@@ -40,6 +42,18 @@ export function checkRequest(request: LedgerRequest): RequestCheck {
 /** The first shape problem of a request, or null when its shape is sound. */
 export function checkRequestShape(request: LedgerRequest): Refusal | null {
   if (!isUuid(request.id)) return invalidId('id', 'The transaction id must be a UUID');
+  const authority = request.authority ?? null;
+  if (
+    authority !== null &&
+    (!AUTHORITY_KIND_PATTERN.test(authority.kind) ||
+      authority.id.length === 0 ||
+      [...authority.id].length > MAX_AUTHORITY_ID_LENGTH)
+  ) {
+    return refusal(
+      LEDGER_ERRORS.INVALID_AUTHORITY,
+      'An authority has a kind of A-Z, 0-9 and _ and an id of 1 to 200 characters',
+    );
+  }
   const common = checkMemoAndMetadata(request.memo, request.metadata);
   if (common !== null) return common;
   switch (request.type) {

@@ -12,25 +12,35 @@ export function contentHash(request: LedgerRequest): string {
   return createHash('sha256').update(canonicalContent(request)).digest('hex');
 }
 
+/**
+ * The authority, when there is one, closes the list: a request without one hashes exactly as it did before
+ * authorities existed, so ids used then replay as they did.
+ */
 export function canonicalContent(request: LedgerRequest): string {
+  const content = requestContent(request);
+  const authority = request.authority ?? null;
+  return authority === null ? JSON.stringify(content) : JSON.stringify([...content, [authority.kind, authority.id]]);
+}
+
+function requestContent(request: LedgerRequest): unknown[] {
   const common = [request.type, request.id, request.memo, sortedMetadata(request.metadata)];
   switch (request.type) {
     case 'TRANSFER':
-      return JSON.stringify([
+      return [
         ...common,
         request.unitCode,
         request.kind,
         request.entries.map((entry) => [entry.accountId, entry.side, entry.amount.toString()]),
         request.effectiveAt?.toISOString() ?? null,
         request.hold === null ? null : [request.hold.timeoutSeconds],
-      ]);
+      ];
     case 'POST_HOLD':
-      return JSON.stringify([...common, request.holdId, request.amount?.toString() ?? null]);
+      return [...common, request.holdId, request.amount?.toString() ?? null];
     case 'VOID_HOLD':
     case 'EXPIRE_HOLD':
-      return JSON.stringify([...common, request.holdId]);
+      return [...common, request.holdId];
     case 'REVERSAL':
-      return JSON.stringify([...common, request.transactionId]);
+      return [...common, request.transactionId];
     default:
       return assertNever(request, 'request type');
   }

@@ -14,4 +14,8 @@ export const MAX_HOLD_TIMEOUT_SECONDS = 366 * 24 * 60 * 60;
 export const MAX_BATCH_SIZE = 1000;
 export const MAX_REASON_LENGTH = 500;
 export const KIND_PATTERN = /^[A-Z][A-Z0-9_]{0,31}$/;
+export const AUTHORITY_KIND_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
+export const MAX_AUTHORITY_ID_LENGTH = 200;
+/** The most transactions one authority writes in one atomic group (a run, a stipend batch, a clearing round). */
+export const MAX_GROUP_SIZE = 200_000;
 export const METADATA_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;

@@ -38,10 +38,22 @@ export interface MetadataEntry {
   readonly value: string;
 }
 
+/**
+ * What authorised a transaction, as the module that gives it meaning names it: a passed motion, an approval
+ * request, a redistribution run, a schedule occurrence, a time log, an invoice. Opaque to the ledger.
+ */
+export interface Authority {
+  /** Such as MOTION or LEASE_CHARGE: A-Z, 0-9 and _, starting with a letter. */
+  readonly kind: string;
+  readonly id: string;
+}
+
 interface RequestBase {
   readonly id: string;
   readonly memo: string;
   readonly metadata: readonly MetadataEntry[];
+  /** Set by the modules whose workflow steps move value; never taken from a client. Absent: none. */
+  readonly authority?: Authority | null;
 }
 
 /** A new transaction: posted at once, or held (pending) until posted, voided or expired. */
@@ -153,6 +165,9 @@ export interface NewEntry {
 export interface NewTransaction {
   readonly id: string;
   readonly unitCode: string;
+  readonly authority: Authority | null;
+  /** Who recorded it: `person:<id>`, `api-token:<id>` or `system:<actor>`. */
+  readonly recordedBy: string;
   readonly operation: Operation;
   readonly kind: string;
   readonly memo: string;

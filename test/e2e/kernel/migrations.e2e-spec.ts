@@ -29,6 +29,7 @@ const ALL_TABLES = [
   ...LEDGER_TABLES,
   'api_token',
   'audit_event',
+  'books_check',
   'auth_session',
   'federation_membership',
   'invitation',
@@ -40,6 +41,8 @@ const ALL_TABLES = [
   'person',
   'refresh_token',
   'role',
+  'scheduled_occurrence',
+  'scheduled_work',
 ].sort();
 const LEDGER_FUNCTIONS = [
   'check_inserted_entries',

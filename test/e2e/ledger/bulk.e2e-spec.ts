@@ -7,13 +7,7 @@
  */
 import type { TestApp } from '../setup/test-app.js';
 import { CWC, useTestApp } from '../setup/use-test-app.js';
-import {
-  TRANSACTION_FIELDS,
-  account,
-  createOrganization,
-  openAccount,
-  transfer,
-} from './ledger-fixtures.js';
+import { TRANSACTION_FIELDS, account, createOrganization, openAccount, transfer } from './ledger-fixtures.js';
 
 const POST_TRANSACTIONS = `mutation($input: PostTransactionsInput!) {
   postTransactions(input: $input) { id replayed error { code reason message } transaction { ${TRANSACTION_FIELDS} } } }`;

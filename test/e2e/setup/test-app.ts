@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../../src/app.factory.js';
 import { DOMAIN_MODULES } from '../../../src/domain-modules.js';
 import { loadConfig } from '../../../src/kernel/config/app-config.js';
-import { KERNEL_TABLES } from '../../../src/kernel/kernel.module.js';
 import { findInvariantViolations } from '../../../src/ledger/ledger-invariants.js';
 import { snapshotOf, truncateAllBut, type DatabaseSnapshot, type Query } from '../../support/databases.js';
 import type { GraphQLSend } from '../../support/graphql.js';
@@ -33,12 +32,12 @@ export interface RequestOptions {
 }
 
 /**
- * What a test file signs up once and keeps between its tests: the kernel's audit log and the identity
- * modules' rows (persons, sessions, organisations, memberships). Everything the other modules record is
- * cleared before each test.
+ * What a test file signs up once and keeps between its tests: the audit log and the identity modules' rows
+ * (persons, sessions, organisations, memberships). Everything else (the books, scheduled work) is cleared
+ * before each test.
  */
 const KEPT_TABLES = [
-  ...KERNEL_TABLES,
+  'audit_event',
   ...DOMAIN_MODULES.filter((domain) => domain.name === 'auth' || domain.name === 'organizations').flatMap(
     (domain) => domain.tables,
   ),

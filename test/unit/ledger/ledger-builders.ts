@@ -118,8 +118,11 @@ export function reversalReq(transactionId: string, id = uuid()): ReversalRequest
   return { type: 'REVERSAL', id, memo: '', metadata: [], transactionId };
 }
 
+/** Who the unit tests' requests come from. */
+export const RECORDED_BY = 'person:00000000-0000-4000-8000-000000000001';
+
 export function prep(request: CheckedRequest): PreparedRequest {
-  return { request, contentHash: contentHash(request) };
+  return { request, contentHash: contentHash(request), recordedBy: RECORDED_BY };
 }
 
 /** Metadata as a request carries it, from a key map. */
