@@ -56,7 +56,7 @@ export class Workflows1764200000000 implements MigrationInterface {
       -- Holds placed before this migration expire through the scheduler too: one occurrence per second due.
       INSERT INTO scheduled_work (work, key, catch_up, run_at, status)
         SELECT DISTINCT 'ledger.expire-holds', to_char(date_trunc('second', expires_at) AT TIME ZONE 'UTC',
-                        'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'EACH', date_trunc('second', expires_at) + interval '1 second',
+                        'YYYY-MM-DD"T"HH24:MI:SS".000Z"'), 'EACH', date_trunc('second', expires_at) + interval '1 second',
                'ACTIVE'
         FROM open_hold WHERE expires_at IS NOT NULL;
 

@@ -10,14 +10,17 @@ import { DatabaseModule } from './database/database.module.js';
 import { EMAIL_SENDER, LogEmailSender, OutboxEmailSender } from './email-sender.js';
 import { createValidationPipe } from './errors/validation-pipe.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthController, HealthProbes } from './health/health.controller.js';
+import { CLOCK, ControlledClock, SystemClock } from './scheduling/clock.js';
+import { SchedulerRepository } from './scheduling/scheduler.repository.js';
+import { SchedulerService } from './scheduling/scheduler.service.js';
 
 /** The kernel's own tables (the domain modules declare theirs in the registry). */
 export const KERNEL_TABLES: readonly string[] = ['audit_event', 'scheduled_work', 'scheduled_occurrence'];
 
 /**
  * What every module stands on, provided once and globally: the configuration, the database, GraphQL, the
- * audit log, the email port, input validation and /health.
+ * audit log, the email port, the clock and scheduled work, input validation and /health.
  */
 @Global()
 @Module({})
@@ -34,6 +37,10 @@ export class KernelModule {
       providers: [
         AuditRepository,
         AuditService,
+        { provide: CLOCK, useClass: config.scheduler.clock === 'controlled' ? ControlledClock : SystemClock },
+        SchedulerRepository,
+        SchedulerService,
+        HealthProbes,
         {
           provide: EMAIL_SENDER,
           inject: [APP_CONFIG],
@@ -42,7 +49,7 @@ export class KernelModule {
         },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [AuditService, EMAIL_SENDER],
+      exports: [AuditService, EMAIL_SENDER, CLOCK, SchedulerService, HealthProbes],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DomainModule } from '../kernel/domain-module.js';
 import { AccountResolver } from './account.resolver.js';
 import { AccountsService } from './accounts.service.js';
-import { HoldExpiryScheduler } from './hold-expiry.scheduler.js';
+import { LedgerWork } from './ledger-work.js';
 import { LEDGER_ERRORS } from './ledger.errors.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
@@ -18,7 +18,7 @@ import { UnitResolver } from './unit.resolver.js';
     LedgerRepository,
     LedgerService,
     AccountsService,
-    HoldExpiryScheduler,
+    LedgerWork,
     UnitResolver,
     AccountResolver,
     TransactionResolver,

@@ -388,6 +388,32 @@ export class LedgerRepository {
     return rows.map(toTransaction);
   }
 
+  /** Keeps the outcome of one occurrence of the books check (once, however often the occurrence runs). */
+  async recordBooksCheck(
+    manager: EntityManager,
+    occurrenceId: string,
+    violations: readonly { invariant: string; rows: number }[],
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO books_check (occurrence_id, violations) VALUES ($1, $2) ON CONFLICT (occurrence_id) DO NOTHING`,
+      [occurrenceId, JSON.stringify(violations)],
+    );
+  }
+
+  async lastBooksCheck(
+    manager: EntityManager,
+  ): Promise<{ checkedAt: Date; violations: { invariant: string; rows: number }[] } | null> {
+    const rows: Row[] = await manager.query(
+      `SELECT checked_at, violations FROM books_check ORDER BY checked_at DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      checkedAt: row['checked_at'] as Date,
+      violations: row['violations'] as { invariant: string; rows: number }[],
+    };
+  }
+
   async dueHolds(manager: EntityManager, limit: number): Promise<string[]> {
     const rows: Row[] = await manager.query(
       `SELECT transaction_id FROM open_hold WHERE expires_at <= clock_timestamp() ORDER BY expires_at LIMIT $1`,

@@ -7,6 +7,7 @@ import { Coalescer, type CoalescerStats } from '../kernel/database/coalescer.js'
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import { isUuid, requireUuid } from '../kernel/ids.js';
+import { SchedulerService } from '../kernel/scheduling/scheduler.service.js';
 import { nameOf, systemPrincipal, type Principal } from '../kernel/principal.js';
 import { LEDGER_ACCESS, type BatchView, type LedgerAccess, type RequestAuthorizer } from './ledger-access.port.js';
 import { LEDGER_ERRORS } from './ledger.errors.js';
@@ -40,6 +41,9 @@ interface AuthorizedRequest {
 
 const EXPIRY_SWEEP_SIZE = 500;
 
+/** The scheduled work of expiring holds: one occurrence per second in which some hold falls due. */
+export const EXPIRE_HOLDS = 'ledger.expire-holds';
+
 /** The ledger's own sweeper: it may expire holds that reached their timeout, and do nothing else. */
 const HOLD_EXPIRY = systemPrincipal('ledger.hold-expiry', { expiresHolds: true });
 
@@ -60,6 +64,7 @@ export class LedgerService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(LedgerRepository) private readonly repository: LedgerRepository,
     @Inject(LEDGER_ACCESS) private readonly access: LedgerAccess,
+    @Inject(SchedulerService) private readonly scheduler: SchedulerService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.coalescer = new Coalescer(
@@ -254,6 +259,7 @@ export class LedgerService {
       locked.now,
     );
     const sequences = plan.outcomes.length > 0 ? await this.repository.writeBatch(manager, plan) : new Map();
+    await this.scheduleExpiries(manager, plan);
     const records = writtenRecords(plan, sequences);
     // A replay returns the transaction as stored (only these are read back).
     const replayed = plan.results.flatMap((result) => (result.status === 'REPLAYED' ? [result.transactionId] : []));
@@ -290,6 +296,25 @@ export class LedgerService {
       });
     }
     return record;
+  }
+
+  /**
+   * Each hold with a timeout is expired by scheduled work at the second it falls due, scheduled in the
+   * transaction that placed it: one occurrence per second, however many holds fall due in it.
+   */
+  private async scheduleExpiries(manager: EntityManager, plan: BatchPlan): Promise<void> {
+    const seconds = new Set(
+      plan.holdsOpened.flatMap((hold) =>
+        hold.expiresAt === null ? [] : [Math.floor(hold.expiresAt.getTime() / 1000)],
+      ),
+    );
+    for (const second of seconds) {
+      await this.scheduler.at(manager, {
+        work: EXPIRE_HOLDS,
+        key: new Date(second * 1000).toISOString(),
+        runAt: new Date((second + 1) * 1000),
+      });
+    }
   }
 
   /** The transactions of one authority the caller may see (some of their accounts' history), in order. */

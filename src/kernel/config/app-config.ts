@@ -1,3 +1,5 @@
+import { isValidCron } from '../scheduling/occurrences.js';
+
 /**
  * The service's settings, read once from the environment and validated as a whole, so that a bad setting
  * stops start-up with one message that names every problem instead of failing later in some module.
@@ -21,12 +23,25 @@ export interface AppConfig {
   readonly graphqlIde: boolean;
   readonly graphqlIntrospection: boolean;
   readonly demoData: boolean;
-  readonly holdExpiryIntervalMs: number;
+  readonly scheduler: SchedulerConfig;
   readonly auth: AuthConfig;
   readonly coalescing: CoalescingConfig;
 }
 
-/** How concurrent single mutations are grouped into batches (src/database/coalescer.ts). */
+export const CLOCKS = ['system', 'controlled'] as const;
+export type ClockKind = (typeof CLOCKS)[number];
+
+/** Scheduled work (kernel/scheduling): how often each process looks for due work, and by which clock. */
+export interface SchedulerConfig {
+  /** 0: never by itself (tests tick by hand). */
+  readonly tickMs: number;
+  /** `controlled` lets tests move time; refused in production. */
+  readonly clock: ClockKind;
+  /** When the ledger checks its books (a cron expression, UTC), or null for never. */
+  readonly booksCheckCron: string | null;
+}
+
+/** How concurrent single mutations are grouped into batches (kernel/database/coalescer.ts). */
 export interface CoalescingConfig {
   readonly windowMs: number;
   readonly maxBatch: number;
@@ -82,7 +97,11 @@ export function loadConfig(env: Env): AppConfig {
     graphqlIde: readBoolean(env, 'GRAPHQL_IDE', !production, problems),
     graphqlIntrospection: readBoolean(env, 'GRAPHQL_INTROSPECTION', !production, problems),
     demoData: readBoolean(env, 'DEMO_DATA', !production, problems),
-    holdExpiryIntervalMs: readInteger(env, 'HOLD_EXPIRY_INTERVAL_MS', 1000, 0, 3_600_000, problems),
+    scheduler: {
+      tickMs: readInteger(env, 'SCHEDULER_TICK_MS', 1000, 0, 3_600_000, problems),
+      clock: readChoice(env, 'CLOCK', CLOCKS, 'system', problems),
+      booksCheckCron: readCron(env, 'BOOKS_CHECK_CRON', '17 * * * *', problems),
+    },
     coalescing: {
       windowMs: readInteger(env, 'COALESCE_WINDOW_MS', 2, 0, 1000, problems),
       maxBatch: readInteger(env, 'COALESCE_MAX_BATCH', 500, 1, 1000, problems),
@@ -114,6 +133,9 @@ export function loadConfig(env: Env): AppConfig {
   }
   if (production && config.auth.emailDelivery === 'memory') {
     problems.push('EMAIL_DELIVERY=memory is for tests; it cannot be used when NODE_ENV=production');
+  }
+  if (production && config.scheduler.clock === 'controlled') {
+    problems.push('CLOCK=controlled is for tests; it cannot be used when NODE_ENV=production');
   }
   if (production && config.databaseUrl === undefined) {
     problems.push('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)');
@@ -161,6 +183,17 @@ function readChoice<T extends string>(
     return fallback;
   }
   return choice;
+}
+
+/** A cron expression (UTC), or null when the setting is "off". */
+function readCron(env: Env, name: string, fallback: string, problems: string[]): string | null {
+  const raw = readString(env, name, fallback);
+  if (raw.toLowerCase() === 'off') return null;
+  if (!isValidCron(raw)) {
+    problems.push(`${name} must be a cron expression of five or six fields (UTC), or off; got "${raw}"`);
+    return fallback;
+  }
+  return raw;
 }
 
 function readJwtSecret(env: Env, problems: string[]): string | undefined {

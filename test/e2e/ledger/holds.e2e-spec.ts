@@ -3,7 +3,7 @@
  * posted in full or in part, voided, or expired by the ledger — and a second resolution of any kind is a
  * CONFLICT that changes nothing; resolutions are idempotent by their own id. Method: the real service over
  * HTTP on its own PostgreSQL database; the expiry sweep is called directly through LedgerService, and once
- * through the scheduler of an app started with a short HOLD_EXPIRY_INTERVAL_MS; after every test the
+ * through the scheduler of an app started with a short SCHEDULER_TICK_MS; after every test the
  * books-balance check runs.
  */
 import { randomUUID } from 'node:crypto';
@@ -269,8 +269,8 @@ describe('holds', () => {
 });
 
 describe('hold expiry scheduler', () => {
-  it('expires a due hold by itself when HOLD_EXPIRY_INTERVAL_MS is set', async () => {
-    const app = await TestApp.start({ HOLD_EXPIRY_INTERVAL_MS: '200' });
+  it('expires a due hold by itself, at the second it falls due, when the scheduler ticks', async () => {
+    const app = await TestApp.start({ SCHEDULER_TICK_MS: '200', CLOCK: 'system' });
     try {
       await createUnit(app);
       const alice = await openAccount(app, { creditLimit: '1000' });

@@ -9,7 +9,7 @@
  * to an independent in-memory reference (reference-ledger.ts). Every reply must match (ok or refusal, code,
  * reason, the account a refusal names, replayed, the transaction with its entries, versions and balances),
  * and so must every account's figures after every command; at the end of a sequence, every transaction's
- * status and links, then the books-balance check. Expiry: the sweeper is off in tests (HOLD_EXPIRY_INTERVAL_MS
+ * status and links, then the books-balance check. Expiry: the scheduler does not tick by itself in tests (SCHEDULER_TICK_MS
  * 0); the test waits, by the database's clock, until its one-second holds are due (at most two such holds,
  * so at most two waits, per sequence), calls LedgerService.expireDueHolds() and expires the same holds in
  * the reference.

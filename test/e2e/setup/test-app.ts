@@ -55,17 +55,37 @@ export class TestApp {
   private constructor(
     readonly app: NestFastifyApplication,
     readonly dataSource: DataSource,
+    private readonly databaseUrl: string,
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
     const database = await createTestDatabase();
+    const testApp = await TestApp.open(database.url, env, database.drop);
+    testApp.steward = await testApp.signUpSteward('steward@test.example', 'test-federation');
+    return testApp;
+  }
+
+  /** A second application on this one's database, as a second server process would be (same steward). */
+  async alongside(env: Record<string, string> = {}): Promise<TestApp> {
+    const second = await TestApp.open(this.databaseUrl, env, () => Promise.resolve());
+    second.steward = this.steward;
+    return second;
+  }
+
+  private static async open(
+    databaseUrl: string,
+    env: Record<string, string>,
+    drop: () => Promise<void>,
+  ): Promise<TestApp> {
     const config = loadConfig({
       NODE_ENV: 'test',
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl,
       DEMO_DATA: 'false',
       GRAPHQL_IDE: 'false',
-      HOLD_EXPIRY_INTERVAL_MS: '0',
+      SCHEDULER_TICK_MS: '0',
+      CLOCK: 'controlled',
+      BOOKS_CHECK_CRON: 'off',
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
       DATABASE_POOL_SIZE: '20',
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
@@ -75,9 +95,7 @@ export class TestApp {
     const app = await createApp(config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    const testApp = new TestApp(app, app.get(DataSource), database.drop);
-    testApp.steward = await testApp.signUpSteward('steward@test.example', 'test-federation');
-    return testApp;
+    return new TestApp(app, app.get(DataSource), databaseUrl, drop);
   }
 
   /** Registers a person who creates a FEDERATION and takes TREASURER there (besides ADMIN). */

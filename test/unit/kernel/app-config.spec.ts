@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       graphqlIde: true,
       graphqlIntrospection: true,
       demoData: true,
-      holdExpiryIntervalMs: 1000,
+      scheduler: { tickMs: 1000, clock: 'system', booksCheckCron: '17 * * * *' },
       coalescing: { windowMs: 2, maxBatch: 500, maxInFlight: 2 },
       auth: {
         jwtSecret: undefined,
@@ -67,7 +67,9 @@ describe('loadConfig', () => {
         GRAPHQL_IDE: 'TRUE',
         GRAPHQL_INTROSPECTION: 'true',
         DEMO_DATA: '0',
-        HOLD_EXPIRY_INTERVAL_MS: '0',
+        SCHEDULER_TICK_MS: '0',
+        CLOCK: 'system',
+        BOOKS_CHECK_CRON: 'off',
         JWT_SECRET: 'a'.repeat(32),
         ACCESS_TOKEN_TTL_SECONDS: '60',
         REFRESH_TOKEN_TTL_SECONDS: '3600',
@@ -93,7 +95,7 @@ describe('loadConfig', () => {
       graphqlIde: true,
       graphqlIntrospection: true,
       demoData: false,
-      holdExpiryIntervalMs: 0,
+      scheduler: { tickMs: 0, clock: 'system', booksCheckCron: null },
       coalescing: { windowMs: 0, maxBatch: 1000, maxInFlight: 100 },
       auth: {
         jwtSecret: 'a'.repeat(32),
@@ -151,15 +153,15 @@ describe('loadConfig', () => {
     ['PORT', '65535', 65535],
     ['EMBEDDED_PG_PORT', '65535', 65535],
     ['DATABASE_POOL_SIZE', '1', 1],
-    ['HOLD_EXPIRY_INTERVAL_MS', '3600000', 3_600_000],
+    ['SCHEDULER_TICK_MS', '3600000', 3_600_000],
   ])('accepts %s=%s at the edge of its range', (name, raw, value) => {
     const key = {
       PORT: 'port',
       EMBEDDED_PG_PORT: 'embeddedPort',
       DATABASE_POOL_SIZE: 'databasePoolSize',
-      HOLD_EXPIRY_INTERVAL_MS: 'holdExpiryIntervalMs',
     }[name];
-    expect(loadConfig({ [name]: raw })).toMatchObject({ [key ?? '']: value });
+    const config = loadConfig({ [name]: raw });
+    expect(key === undefined ? config.scheduler.tickMs : config[key as keyof typeof config]).toBe(value);
   });
 
   it.each([
@@ -172,7 +174,7 @@ describe('loadConfig', () => {
     ['EMBEDDED_PG_PORT', '1023'],
     ['DATABASE_POOL_SIZE', '0'],
     ['DATABASE_POOL_SIZE', '201'],
-    ['HOLD_EXPIRY_INTERVAL_MS', '3600001'],
+    ['SCHEDULER_TICK_MS', '3600001'],
   ])('refuses %s=%j', (name, raw) => {
     expect(problemsOf({ [name]: raw })).toEqual([
       expect.stringMatching(
@@ -192,7 +194,7 @@ describe('loadConfig', () => {
       GRAPHQL_IDE: 'yes',
       GRAPHQL_INTROSPECTION: 'off',
       DEMO_DATA: 'maybe',
-      HOLD_EXPIRY_INTERVAL_MS: '-5',
+      SCHEDULER_TICK_MS: '-5',
     };
     let caught: unknown;
     try {
@@ -212,6 +214,31 @@ describe('loadConfig', () => {
     expect(error.problems).toContain('NODE_ENV must be one of development, production, test, got "staging"');
     expect(error.problems).toContain('LOG_LEVEL must be one of error, warn, log, debug, verbose, got "trace"');
     expect(error.problems).toContain('DATABASE_URL must start with postgres:// or postgresql://, got "mysql:"');
+  });
+
+  it('reads the scheduler: its tick, its clock (controlled only outside production) and the books check cron', () => {
+    expect(
+      loadConfig({ SCHEDULER_TICK_MS: '250', CLOCK: 'controlled', BOOKS_CHECK_CRON: '*/5 * * * * *' }).scheduler,
+    ).toEqual({
+      tickMs: 250,
+      clock: 'controlled',
+      booksCheckCron: '*/5 * * * * *',
+    });
+    expect(loadConfig({ BOOKS_CHECK_CRON: 'OFF' }).scheduler.booksCheckCron).toBeNull();
+    for (const cron of ['every hour', '* * *', '61 * * * *', '* * * * * * *']) {
+      expect(problemsOf({ BOOKS_CHECK_CRON: cron })).toEqual([
+        `BOOKS_CHECK_CRON must be a cron expression of five or six fields (UTC), or off; got "${cron}"`,
+      ]);
+    }
+    expect(problemsOf({ CLOCK: 'fake' })).toEqual(['CLOCK must be one of system, controlled, got "fake"']);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://db/x',
+        JWT_SECRET: 'k'.repeat(32),
+        CLOCK: 'controlled',
+      }),
+    ).toEqual(['CLOCK=controlled is for tests; it cannot be used when NODE_ENV=production']);
   });
 
   it('refuses a DATABASE_URL that is not a URL', () => {

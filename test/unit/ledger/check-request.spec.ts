@@ -172,6 +172,21 @@ describe('checkRequestShape', () => {
     expect(reasonOf(valid({ metadata: meta({ 'A-z_0.9:x': 'v', ['k'.repeat(64)]: 'v' }) }))).toBeNull();
   });
 
+  it('INVALID_AUTHORITY for a malformed authority kind or id; a sound one passes', () => {
+    for (const authority of [
+      { kind: 'motion', id: 'm-1' },
+      { kind: '1MOTION', id: 'm-1' },
+      { kind: 'M'.repeat(65), id: 'm-1' },
+      { kind: 'MOTION', id: '' },
+      { kind: 'MOTION', id: 'x'.repeat(201) },
+    ]) {
+      expect(reasonOf(valid({ authority }))).toBe('INVALID_AUTHORITY');
+    }
+    expect(reasonOf(valid({ authority: { kind: 'MOTION', id: 'x'.repeat(200) } }))).toBeNull();
+    expect(reasonOf(valid({ authority: { kind: 'LEASE_CHARGE', id: 'lease-1:2031-04' } }))).toBeNull();
+    expect(reasonOf({ ...reversalReq(uuid()), authority: { kind: 'bad', id: 'x' } })).toBe('INVALID_AUTHORITY');
+  });
+
   it('INVALID_TIMEOUT for 0, MAX+1 and 1.5; 1 and MAX are fine', () => {
     const legs = [entry(A, 'DEBIT', 1n), entry(B, 'CREDIT', 1n)];
     for (const timeout of [0, -1, MAX_HOLD_TIMEOUT_SECONDS + 1, 1.5, Number.NaN]) {

@@ -119,6 +119,34 @@ describe('contentHash', () => {
   });
 });
 
+describe('contentHash and the authority', () => {
+  it('hashes a request without an authority exactly as before authorities existed', () => {
+    const request = pay(A, B, 10n, { id: '0b7f6a2e-9c1d-4e3f-8a5b-6c7d8e9f0a1b', memo: 'm' });
+    expect(canonicalContent(request)).toBe(canonicalContent({ ...request, authority: null }));
+    expect(canonicalContent(request).startsWith('["TRANSFER","0b7f6a2e-9c1d-4e3f-8a5b-6c7d8e9f0a1b","m",')).toBe(true);
+    expect(canonicalContent(request)).not.toContain('authority');
+  });
+
+  it('changes with the authority: the same id under another authority is other content (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Z][A-Z0-9_]{0,20}$/),
+        fc.string({ minLength: 1, maxLength: 50 }),
+        fc.string({ minLength: 1, maxLength: 50 }),
+        (kind, id, otherId) => {
+          const base = pay(A, B, 10n, { authority: { kind, id } });
+          expect(contentHash(base)).not.toBe(contentHash({ ...base, authority: null }));
+          expect(contentHash({ ...base, authority: { kind, id } })).toBe(contentHash(base));
+          if (otherId !== id)
+            expect(contentHash({ ...base, authority: { kind, id: otherId } })).not.toBe(contentHash(base));
+          expect(contentHash({ ...base, authority: { kind: `${kind}X`, id } })).not.toBe(contentHash(base));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('uuidV5 and expiryTransactionId', () => {
   it('matches the RFC 4122 / Python uuid5 vector for python.org in the DNS namespace', () => {
     expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
