@@ -26,6 +26,7 @@ import { databaseUrlFor } from '../test/support/databases.js';
 import { ServerProcess } from '../test/support/faults/compiled-server.js';
 import { killRepeatedly } from '../test/support/faults/kills.js';
 import { proveLedger, runVerify } from '../test/support/faults/ledger-proof.js';
+import { BOOKS_CHECKED_OFTEN, proveScheduledWork } from '../test/support/faults/scheduled-work-proof.js';
 import { accountPlan, setUpLedger } from '../test/support/faults/ledger-setup.js';
 import { seededRandom } from '../test/support/faults/seeded-random.js';
 import { TransferLoad, formatStats } from '../test/support/faults/transfer-load.js';
@@ -110,6 +111,8 @@ async function main(): Promise<number> {
     jwtSecret: randomBytes(32).toString('base64url'),
     port: await freePort(),
     name: 'server',
+    // The books checked every two seconds, catching up each missed check: scheduled work is proven too.
+    env: BOOKS_CHECKED_OFTEN,
     ...(settings.verbose ? { onOutput: log } : {}),
   });
   let failed = true;
@@ -138,12 +141,15 @@ async function main(): Promise<number> {
     await sleep(1000);
     await load.stop(60_000);
     const loadMs = Date.now() - loadStarted;
+    const ranBefore = new Date(Date.now() - 2_500);
     await server.stop();
 
     const stats = load.stats();
     const proof = await proveLedger(databaseUrl, setup, load.transfers());
     const verify = await runVerify(fileURLToPath(new URL('./verify.js', import.meta.url)), databaseUrl);
+    const scheduled = await proveScheduledWork(databaseUrl, { work: 'ledger.check-books', everyMs: 2_000, ranBefore });
     const failures = [
+      ...scheduled.failures,
       ...load.anomalies.slice(0, 20).map((anomaly) => `anomaly: ${anomaly}`),
       ...proof.failures,
       ...(kills.length < settings.kills ? [`only ${kills.length} of ${settings.kills} kills happened`] : []),
@@ -162,6 +168,10 @@ async function main(): Promise<number> {
         `outcomes (${proof.facts.keptRefusals} kept refusals), ${proof.facts.accounts} accounts, ` +
         `${proof.facts.deadlocks} deadlocks`,
     );
+    log(
+      `scheduled books checks: ${scheduled.facts.occurrences} occurrences from ${scheduled.facts.first} to ` +
+        `${scheduled.facts.last}, ${scheduled.facts.completed} completed, ${scheduled.facts.retried} retried after a kill`,
+    );
     log('verify:');
     for (const line of verify.output.trimEnd().split('\n')) log(`  ${line}`);
     if (failures.length > 0) {
@@ -172,7 +182,7 @@ async function main(): Promise<number> {
     }
     log(
       `\nPASSED: every acknowledged transfer is in the ledger exactly once, no refused or unsent one is, the ` +
-        `counters match, every invariant holds (${((Date.now() - started) / 1000).toFixed(1)} s in all)`,
+        `counters match, every invariant holds, every scheduled books check ran once and found them balanced (${((Date.now() - started) / 1000).toFixed(1)} s in all)`,
     );
     failed = false;
     return 0;

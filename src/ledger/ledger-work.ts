@@ -36,7 +36,14 @@ export class LedgerWork implements OnModuleInit {
     const cron = this.config.scheduler.booksCheckCron;
     await runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       if (cron === null) await this.scheduler.cancel(manager, CHECK_BOOKS, 'all');
-      else await this.scheduler.every(manager, { work: CHECK_BOOKS, key: 'all', cron, catchUp: 'LATEST' });
+      else {
+        await this.scheduler.every(manager, {
+          work: CHECK_BOOKS,
+          key: 'all',
+          cron,
+          catchUp: this.config.scheduler.booksCheckCatchUp,
+        });
+      }
     });
     this.health.add('books', async () => {
       const last = await this.repository.lastBooksCheck(this.dataSource.manager);

@@ -39,6 +39,8 @@ export interface SchedulerConfig {
   readonly clock: ClockKind;
   /** When the ledger checks its books (a cron expression, UTC), or null for never. */
   readonly booksCheckCron: string | null;
+  /** After downtime, check once for every missed occurrence (EACH) or once only (LATEST). */
+  readonly booksCheckCatchUp: 'EACH' | 'LATEST';
 }
 
 /** How concurrent single mutations are grouped into batches (kernel/database/coalescer.ts). */
@@ -101,6 +103,7 @@ export function loadConfig(env: Env): AppConfig {
       tickMs: readInteger(env, 'SCHEDULER_TICK_MS', 1000, 0, 3_600_000, problems),
       clock: readChoice(env, 'CLOCK', CLOCKS, 'system', problems),
       booksCheckCron: readCron(env, 'BOOKS_CHECK_CRON', '17 * * * *', problems),
+      booksCheckCatchUp: readChoice(env, 'BOOKS_CHECK_CATCH_UP', ['EACH', 'LATEST'] as const, 'LATEST', problems),
     },
     coalescing: {
       windowMs: readInteger(env, 'COALESCE_WINDOW_MS', 2, 0, 1000, problems),

@@ -4,7 +4,9 @@
  * same id and content. Method: the bounded version of `npm run crash-test` (scripts/crash-test.ts): the
  * compiled server as a child process on its own database, 8 clients posting single and bulk transfers over
  * HTTP, 4 SIGKILLs and restarts, then the proof from the database (test/support/faults/ledger-proof.ts) and
- * `verify`.
+ * `verify`. The books are checked every two seconds by scheduled work meanwhile; through the kills, each
+ * occurrence of the check must run once, none be lost, and every check find the books balanced
+ * (test/support/faults/scheduled-work-proof.ts).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerProcess, buildServerForRun } from '../../support/faults/compiled-server.js';
 import { killRepeatedly } from '../../support/faults/kills.js';
 import { proveLedger, runVerify } from '../../support/faults/ledger-proof.js';
+import { BOOKS_CHECKED_OFTEN, proveScheduledWork } from '../../support/faults/scheduled-work-proof.js';
 import { accountPlan, setUpLedger } from '../../support/faults/ledger-setup.js';
 import { seededRandom } from '../../support/faults/seeded-random.js';
 import { TransferLoad, formatStats } from '../../support/faults/transfer-load.js';
@@ -45,6 +48,7 @@ describe('crash: SIGKILL under load', () => {
       jwtSecret: randomBytes(32).toString('base64url'),
       port: await freePort(),
       name: 'crash',
+      env: BOOKS_CHECKED_OFTEN,
     });
     await server.start();
     const setup = await setUpLedger(server.url, { accounts: accountPlan(12) });
@@ -58,12 +62,19 @@ describe('crash: SIGKILL under load', () => {
     });
     await sleep(500);
     await load.stop(30_000);
+    const ranBefore = new Date(Date.now() - 2_500);
     await server.stop();
 
     const stats = load.stats();
     const proof = await proveLedger(database.url, setup, load.transfers());
     const verify = await runVerify(path.join(build, 'scripts', 'verify.js'), database.url);
-    const problems = [...load.anomalies, ...proof.failures, ...(verify.code === 0 ? [] : [verify.output])];
+    const scheduled = await proveScheduledWork(database.url, { work: 'ledger.check-books', everyMs: 2_000, ranBefore });
+    const problems = [
+      ...load.anomalies,
+      ...proof.failures,
+      ...scheduled.failures,
+      ...(verify.code === 0 ? [] : [verify.output]),
+    ];
     if (problems.length > 0) {
       throw new Error(
         `crash test failed (seed ${seed}):\n${problems.join('\n')}\n${formatStats(stats)}\n${server.recentOutput()}`,
@@ -84,5 +95,7 @@ describe('crash: SIGKILL under load', () => {
     expect(stats.internalErrors).toBe(0);
     expect(proof.facts.transactions).toBe(stats.applied);
     expect(proof.facts.outcomes).toBe(stats.applied + stats.refused);
+    // The books were checked on schedule through the kills, each occurrence once, none lost.
+    expect(scheduled.facts.occurrences).toBeGreaterThanOrEqual(3);
   }, 150_000);
 });

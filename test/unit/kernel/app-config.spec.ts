@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       graphqlIde: true,
       graphqlIntrospection: true,
       demoData: true,
-      scheduler: { tickMs: 1000, clock: 'system', booksCheckCron: '17 * * * *' },
+      scheduler: { tickMs: 1000, clock: 'system', booksCheckCron: '17 * * * *', booksCheckCatchUp: 'LATEST' },
       coalescing: { windowMs: 2, maxBatch: 500, maxInFlight: 2 },
       auth: {
         jwtSecret: undefined,
@@ -70,6 +70,7 @@ describe('loadConfig', () => {
         SCHEDULER_TICK_MS: '0',
         CLOCK: 'system',
         BOOKS_CHECK_CRON: 'off',
+        BOOKS_CHECK_CATCH_UP: 'EACH',
         JWT_SECRET: 'a'.repeat(32),
         ACCESS_TOKEN_TTL_SECONDS: '60',
         REFRESH_TOKEN_TTL_SECONDS: '3600',
@@ -95,7 +96,7 @@ describe('loadConfig', () => {
       graphqlIde: true,
       graphqlIntrospection: true,
       demoData: false,
-      scheduler: { tickMs: 0, clock: 'system', booksCheckCron: null },
+      scheduler: { tickMs: 0, clock: 'system', booksCheckCron: null, booksCheckCatchUp: 'EACH' },
       coalescing: { windowMs: 0, maxBatch: 1000, maxInFlight: 100 },
       auth: {
         jwtSecret: 'a'.repeat(32),
@@ -223,7 +224,11 @@ describe('loadConfig', () => {
       tickMs: 250,
       clock: 'controlled',
       booksCheckCron: '*/5 * * * * *',
+      booksCheckCatchUp: 'LATEST',
     });
+    expect(problemsOf({ BOOKS_CHECK_CATCH_UP: 'ALL' })).toEqual([
+      'BOOKS_CHECK_CATCH_UP must be one of EACH, LATEST, got "ALL"',
+    ]);
     expect(loadConfig({ BOOKS_CHECK_CRON: 'OFF' }).scheduler.booksCheckCron).toBeNull();
     for (const cron of ['every hour', '* * *', '61 * * * *', '* * * * * * *']) {
       expect(problemsOf({ BOOKS_CHECK_CRON: cron })).toEqual([
