@@ -14,6 +14,7 @@ import {
   wouldCreateCycle,
   type Delegation,
 } from '../../../src/governance/rules/delegation.js';
+import { shuffled } from './shuffled.js';
 
 const d = (from: string, to: string, motionId: string | null = null): Delegation => ({ from, to, motionId });
 const weights = (entries: Record<string, bigint>): Map<string, bigint> => new Map(Object.entries(entries));
@@ -224,17 +225,6 @@ const scenarioArb = eligibleArb.chain((eligible) =>
     castBy: fc.subarray([...eligible.keys()]).map((voters) => new Set(voters)),
   }),
 );
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const copy = [...items];
-  let state = seed >>> 0 || 1;
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    const j = state % (i + 1);
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-}
 
 describe('carriedWeights: properties', () => {
   it('every voter’s weight reaches the ballot the step-by-step reference finds, or none', () => {
