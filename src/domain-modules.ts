@@ -1,4 +1,5 @@
 import { AUTH } from './auth/auth.module.js';
+import { GOVERNANCE } from './governance/governance.module.js';
 import type { DomainModule } from './kernel/domain-module.js';
 import { LEDGER } from './ledger/ledger.module.js';
 import { ORGANIZATIONS } from './organizations/organizations.module.js';
@@ -8,4 +9,4 @@ import { ORGANIZATIONS } from './organizations/organizations.module.js';
  * modules, the schema writer their resolvers, docs/ERRORS.md their reasons, and the tests their tables.
  * Adding a module is adding it here (docs/ADDING-A-MODULE.md).
  */
-export const DOMAIN_MODULES: readonly DomainModule[] = [AUTH, LEDGER, ORGANIZATIONS];
+export const DOMAIN_MODULES: readonly DomainModule[] = [AUTH, LEDGER, ORGANIZATIONS, GOVERNANCE];

@@ -17,6 +17,8 @@ import {
   DEMO_UNITS,
   demoAdminOf,
 } from './demo-data.js';
+import type { DemoWorld } from './demo-world.js';
+import { GovernanceDemo } from './governance-demo.js';
 
 /**
  * Loads the demo federation when DEMO_DATA is on (never in production: configuration refuses it) and the
@@ -36,6 +38,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(OrganizationsService) private readonly organizations: OrganizationsService,
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(LedgerService) private readonly ledger: LedgerService,
+    @Inject(GovernanceDemo) private readonly governance: GovernanceDemo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -134,6 +137,12 @@ export class DemoLoader implements OnApplicationBootstrap {
     for (const transaction of DEMO_TRANSACTIONS) {
       await this.ledger.submitOne(await as(transaction.by), transaction.request);
     }
+    const world: DemoWorld = {
+      as,
+      personId: (key) => required(personIds, key),
+      organizationId: (key) => required(organizationIds, key),
+    };
+    await this.governance.load(world);
     for (const person of DEMO_PERSONS) await this.auth.logout(await as(person.key));
     this.logger.log(
       `loaded the demo federation: ${DEMO_ORGANIZATIONS.length} organisations, ${DEMO_PERSONS.length} persons, ` +

@@ -160,7 +160,22 @@ export class AccountsService {
     upperLimit: bigint | null,
     reason: string,
   ): Promise<AccountRecord> {
+    return runInTransaction(this.dataSource, 'READ COMMITTED', (manager) =>
+      this.setLimitsIn(manager, principal, accountId, creditLimit, upperLimit, reason),
+    );
+  }
+
+  /** Sets the limits inside the caller's database transaction (a workflow step, such as a passed motion). */
+  async setLimitsIn(
+    manager: EntityManager,
+    principal: Principal,
+    accountId: string,
+    creditLimit: bigint,
+    upperLimit: bigint | null,
+    reason: string,
+  ): Promise<AccountRecord> {
     return this.changeTerms(
+      manager,
       principal,
       accountId,
       'LIMITS_SET',
@@ -176,17 +191,21 @@ export class AccountsService {
     target: StatusTarget,
     reason: string,
   ): Promise<AccountRecord> {
-    return this.changeTerms(
-      principal,
-      accountId,
-      STATUS_CHANGE[target],
-      reason,
-      (account) => this.access.assertMayChangeStatus(principal, account, target),
-      (account) => decideStatusChange(account, target),
+    return runInTransaction(this.dataSource, 'READ COMMITTED', (manager) =>
+      this.changeTerms(
+        manager,
+        principal,
+        accountId,
+        STATUS_CHANGE[target],
+        reason,
+        (account) => this.access.assertMayChangeStatus(principal, account, target),
+        (account) => decideStatusChange(account, target),
+      ),
     );
   }
 
   private async changeTerms(
+    manager: EntityManager,
     principal: Principal,
     accountId: string,
     change: AccountChangeKind,
@@ -194,33 +213,31 @@ export class AccountsService {
     authorize: (account: AccountRecord) => void,
     decide: (account: AccountRecord) => TermsDecision<AccountRecord>,
   ): Promise<AccountRecord> {
-    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      const account = await this.requireAccount(manager, accountId, true);
-      authorize(account);
-      const decision = decide(account);
-      switch (decision.outcome) {
-        case 'UNCHANGED':
-          return account;
-        case 'REFUSED':
-          throw DomainError.fromRefusal(decision.refusal);
-        case 'CHANGED': {
-          const updated = await this.repository.updateAccountTerms(manager, decision.next, change, reason);
-          await this.audit.record(manager, {
-            actor: principal,
-            action:
-              account.creditLimit !== updated.creditLimit || account.upperLimit !== updated.upperLimit
-                ? 'CREDIT_LINE_CHANGED'
-                : `ACCOUNT_${updated.status === 'ACTIVE' ? 'UNFROZEN' : updated.status}`,
-            organizationId: updated.issuerId,
-            relatedPartyId: updated.holderId === updated.issuerId ? null : updated.holderId,
-            subject: { type: 'ACCOUNT', id: updated.id },
-            before: termsOf(account),
-            after: { ...termsOf(updated), reason },
-          });
-          return updated;
-        }
+    const account = await this.requireAccount(manager, accountId, true);
+    authorize(account);
+    const decision = decide(account);
+    switch (decision.outcome) {
+      case 'UNCHANGED':
+        return account;
+      case 'REFUSED':
+        throw DomainError.fromRefusal(decision.refusal);
+      case 'CHANGED': {
+        const updated = await this.repository.updateAccountTerms(manager, decision.next, change, reason);
+        await this.audit.record(manager, {
+          actor: principal,
+          action:
+            account.creditLimit !== updated.creditLimit || account.upperLimit !== updated.upperLimit
+              ? 'CREDIT_LINE_CHANGED'
+              : `ACCOUNT_${updated.status === 'ACTIVE' ? 'UNFROZEN' : updated.status}`,
+          organizationId: updated.issuerId,
+          relatedPartyId: updated.holderId === updated.issuerId ? null : updated.holderId,
+          subject: { type: 'ACCOUNT', id: updated.id },
+          before: termsOf(account),
+          after: { ...termsOf(updated), reason },
+        });
+        return updated;
       }
-    });
+    }
   }
 
   /** An account the caller may see at least at the given level (FORBIDDEN otherwise). */

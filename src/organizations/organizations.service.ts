@@ -122,6 +122,20 @@ export class OrganizationsService {
     return this.repository.listMemberships(this.dataSource.manager, { organizationId, personId: null, includeEnded });
   }
 
+  /**
+   * The active members of an organisation, read in the caller's transaction, for a module that has already
+   * decided the caller may know them (an assembly fixing who may vote on a motion).
+   */
+  async activeMembers(manager: EntityManager, organizationId: string): Promise<MembershipRecord[]> {
+    return this.repository.listMemberships(manager, { organizationId, personId: null, includeEnded: false });
+  }
+
+  /** Every federation an organisation belongs to, directly or through other federations. */
+  async federationsAbove(organizationIds: readonly string[]): Promise<Map<string, readonly string[]>> {
+    const visibility = await this.repository.holderVisibility(this.dataSource.manager, organizationIds);
+    return new Map([...visibility].map(([id, holder]) => [id, holder.federationIds]));
+  }
+
   async myMemberships(principal: Principal): Promise<MembershipRecord[]> {
     const { personId } = requirePerson(principal);
     return this.repository.listMemberships(this.dataSource.manager, {

@@ -3,6 +3,7 @@ import { OrganizationsAndAccess1763900000000 } from '../../../migrations/1763900
 import { LedgerWritePath1764000000000 } from '../../../migrations/1764000000000-LedgerWritePath.js';
 import { SystemActors1764100000000 } from '../../../migrations/1764100000000-SystemActors.js';
 import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workflows.js';
+import { Governance1764300000000 } from '../../../migrations/1764300000000-Governance.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   LedgerWritePath1764000000000,
   SystemActors1764100000000,
   Workflows1764200000000,
+  Governance1764300000000,
 ];

@@ -25,8 +25,24 @@ const LEDGER_TABLES = [
   'unit',
 ];
 /** Every table, once every migration has run. */
+const GOVERNANCE_TABLES = [
+  'approval_decision',
+  'approval_request',
+  'assembly',
+  'assembly_seat',
+  'ballot',
+  'ballot_change',
+  'delegation',
+  'motion',
+  'motion_delegation',
+  'motion_outcome',
+  'motion_voter',
+  'secret_ballot',
+  'secret_participation',
+];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
+  ...GOVERNANCE_TABLES,
   'api_token',
   'audit_event',
   'books_check',
@@ -51,7 +67,7 @@ const LEDGER_FUNCTIONS = [
   'refuse_history_change',
 ];
 const ORGANIZATION_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
-const ALL_FUNCTIONS = [...ORGANIZATION_FUNCTIONS, 'lock_ledger_batch'].sort();
+const ALL_FUNCTIONS = [...ORGANIZATION_FUNCTIONS, 'guard_ballot', 'guard_delegation', 'lock_ledger_batch'].sort();
 
 describe('migrations', () => {
   let dataSource: DataSource;
