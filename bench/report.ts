@@ -38,6 +38,27 @@ export interface ReadReport {
   readonly cpu: CpuFigures;
 }
 
+/** The grouped write (bench/grouped-write.ts): one applyGroup call of one authority, in the bench's own process. */
+export interface GroupReport {
+  readonly size: number;
+  readonly authority: { readonly kind: string; readonly id: string };
+  /** Building the requests in memory (ids derived, accounts picked). */
+  readonly buildSeconds: number;
+  /** The applyGroup call and its commit. */
+  readonly applySeconds: number;
+  /** Transactions applied per second of applySeconds. */
+  readonly tps: number;
+  /** Transactions the call returned as written. */
+  readonly applied: number;
+  /** Transactions of the authority in the database after the commit: the size, or the run is void. */
+  readonly written: number;
+  /** The bench process's RSS before the build, and the most sampled from the build to the commit. */
+  readonly rssBeforeMb: number | null;
+  readonly maxRssMb: number | null;
+  /** "server" is the bench process, which runs the service in-process for this phase. */
+  readonly cpu: CpuFigures;
+}
+
 export interface Target {
   readonly name: string;
   readonly goal: string;
@@ -65,6 +86,7 @@ export interface BenchReport {
     readonly page: readonly ReadReport[];
     readonly balance: readonly ReadReport[];
   };
+  readonly group: GroupReport;
   readonly memory: { readonly idleRssMb: number | null; readonly maxRssUnderLoadMb: number | null };
   readonly ratios: {
     readonly singleToPgbench: number | null;
@@ -204,6 +226,15 @@ function mainRows(report: BenchReport): { header: Row; rows: Row[] } {
       '',
     ],
     [
+      `grouped write: ${n(report.group.size)} transfers of one authority, one DB transaction (applyGroup in-process)`,
+      `${n(report.group.tps)} tps (applied and committed in ${report.group.applySeconds.toFixed(1)} s, built in ` +
+        `${report.group.buildSeconds.toFixed(2)} s; ${n(report.group.written)} of the authority read back; ` +
+        `bench RSS ${report.group.rssBeforeMb ?? '–'} → ${report.group.maxRssMb ?? '–'} MB at most)`,
+      `${ratio(pg === null ? null : report.group.tps / pg.tps)} pgbench`,
+      '',
+      '',
+    ],
+    [
       'invariant verifier over everything written',
       report.verification.ok
         ? `all hold: ${n(report.verification.transactions)} transactions, ${n(report.verification.entries)} entries (${report.verification.seconds.toFixed(0)} s)`
@@ -246,6 +277,16 @@ function timeRows(report: BenchReport): { header: Row; rows: Row[] } {
     phase('bulk', report.bulk),
     phase('hot', report.hot),
     phase('history build', report.history.build),
+    [
+      'grouped write (in-process)',
+      n(report.group.tps),
+      n(report.group.size),
+      pct(report.group.cpu.serverPercent),
+      pct(report.group.cpu.postgresPercent),
+      '–',
+      perOp(report.group.cpu.serverMsPerOp),
+      perOp(report.group.cpu.postgresMsPerOp),
+    ],
   );
   for (const read of [...report.history.page, ...report.history.balance]) {
     const kind = report.history.page.includes(read) ? 'history page' : 'balance';
@@ -363,8 +404,9 @@ ${targets}
 ## Where the time goes
 
 CPU as a share of one core over each phase (server: the Node process; PostgreSQL: the postmaster with all its
-backends; load generator: the bench process, autocannon and pgbench included), and CPU milliseconds per
-applied transaction (per read for the reads). "Transfers per DB tx" is the mean number of ledger
+backends; load generator: the bench process, autocannon and pgbench included; for the grouped write, server is
+the bench process, which runs the service in-process), and CPU milliseconds per applied transaction (per read
+for the reads). "Transfers per DB tx" is the mean number of ledger
 transactions written per database transaction.
 
 ${markdownTable(timeRows(report))}

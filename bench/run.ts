@@ -8,6 +8,8 @@
  *   3. the bulk mutation, postTransactions of 1 000;
  *   4. the hot case, most transfers crediting one account;
  *   5. an account history page and a balance read on an account with 1 000 000 entries;
+ *   6. a grouped write: 100 000 transfers of one authority in one database transaction (LedgerService.applyGroup,
+ *      internal API, so with the application booted in this process once the service has stopped);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -28,6 +30,7 @@ import {
   withClient,
   type BenchDatabase,
 } from './database.js';
+import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
   classifyMany,
@@ -93,7 +96,8 @@ async function main(): Promise<number> {
   const loadAverageAtStart = os.loadavg();
   log(
     `${settings.quick ? 'QUICK (smoke) run' : 'full run'}: ${settings.seconds} s per write phase, ` +
-      `${settings.clients} clients, ${settings.accounts} accounts, ${settings.historyEntries} history entries`,
+      `${settings.clients} clients, ${settings.accounts} accounts, ${settings.historyEntries} history entries, ` +
+      `a group of ${settings.groupSize}`,
   );
 
   const database = await openDatabase({ databaseUrl: settings.databaseUrl, keep: settings.keepDatabase, stamp }, log);
@@ -252,6 +256,18 @@ async function main(): Promise<number> {
   await service.stop();
   monitor.stop();
 
+  // 6. The grouped write, on a settled database like the other write phases.
+  await settle(database.url);
+  const group = await measureGroupedWrite({
+    databaseUrl: database.url,
+    ledger,
+    size: settings.groupSize,
+    runId: stamp,
+    postmasterPid: postmaster,
+    log,
+  });
+  acknowledged.count += group.applied;
+
   // Verification: a run whose books do not balance is void.
   log('verifying every ledger invariant over everything written');
   const verification = await verify(database.url, acknowledged.count, ledger);
@@ -315,6 +331,9 @@ async function main(): Promise<number> {
 
   const voidReasons: string[] = [];
   if (!verification.ok) voidReasons.push('the invariant verifier found broken invariants');
+  if (group.written !== group.size) {
+    voidReasons.push(`the grouped write of ${group.size} left ${group.written} transactions of its authority`);
+  }
   if (verification.transactions < verification.acknowledged) {
     voidReasons.push(
       `${verification.acknowledged} transactions were acknowledged but only ${verification.transactions} are in the database`,
@@ -351,6 +370,7 @@ async function main(): Promise<number> {
     bulk,
     hot,
     history: { entries, build, page, balance },
+    group,
     memory: { idleRssMb: mb(idleRss), maxRssUnderLoadMb: mb(maxRssUnderLoad) },
     ratios,
     targets,
@@ -611,6 +631,7 @@ function settingsSummary(settings: BenchSettings): Record<string, unknown> {
     hotPercent: Math.round(settings.hotShare * 100),
     historyEntries: settings.historyEntries,
     historyPage: settings.historyPage,
+    groupSize: settings.groupSize,
     pgbenchScale: settings.pgbenchScale,
     pgbenchThreads: settings.pgbenchThreads,
     serverPoolSize: settings.serverPoolSize,

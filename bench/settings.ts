@@ -1,6 +1,8 @@
+import { MAX_GROUP_SIZE } from '../src/ledger/rules/ledger-limits.js';
+
 /**
  * What a bench run does, from the environment. Defaults are the issue's figures; BENCH_QUICK=1 shrinks the
- * durations and the history account for a smoke run (and then leaves bench/RESULTS.md alone).
+ * durations, the history account and the grouped write for a smoke run (and then leaves bench/RESULTS.md alone).
  */
 export interface BenchSettings {
   readonly quick: boolean;
@@ -19,6 +21,8 @@ export interface BenchSettings {
   readonly hotShare: number;
   readonly historyEntries: number;
   readonly historyPage: number;
+  /** Transfers of the grouped write: one authority, one applyGroup call, one database transaction. */
+  readonly groupSize: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -50,6 +54,7 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     hotShare: integer(env, 'BENCH_HOT_PERCENT', 70, 0, 100) / 100,
     historyEntries: integer(env, 'BENCH_HISTORY_ENTRIES', quick ? 20_000 : 1_000_000, 1),
     historyPage: integer(env, 'BENCH_HISTORY_PAGE', 50, 1, 200),
+    groupSize: integer(env, 'BENCH_GROUP_SIZE', quick ? 10_000 : 100_000, 1, MAX_GROUP_SIZE),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),
