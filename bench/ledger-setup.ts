@@ -13,6 +13,8 @@ const SETUP_CONCURRENCY = 16;
 
 export interface BenchLedger {
   readonly token: string;
+  /** The steward: the person who runs the bench's federation. */
+  readonly personId: string;
   readonly organizationId: string;
   readonly unitCode: string;
   /** The uniformly used accounts; the hot phase credits the first. */
@@ -29,7 +31,7 @@ export async function prepareLedger(
 ): Promise<BenchLedger> {
   const slug = `bench-${Date.now().toString(36)}`;
   const steward = await signUpSteward(send, { email: `steward@${slug}.example`, slug, name: 'Bench steward' });
-  const { token, organizationId } = steward;
+  const { token, organizationId, personId } = steward;
   // Roles are read from the database at each check, so the steward's token acts as TREASURER.
   await send(
     `mutation($input: CreateUnitInput!) { createUnit(input: $input) { code } }`,
@@ -68,5 +70,5 @@ export async function prepareLedger(
   const historyAccount = ids[accountCount];
   const hotAccount = accounts[0];
   if (historyAccount === undefined || hotAccount === undefined) throw new Error('no accounts were opened');
-  return { token, organizationId, unitCode: BENCH_UNIT, accounts, hotAccount, historyAccount };
+  return { token, personId, organizationId, unitCode: BENCH_UNIT, accounts, hotAccount, historyAccount };
 }

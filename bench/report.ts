@@ -59,6 +59,18 @@ export interface GroupReport {
   readonly cpu: CpuFigures;
 }
 
+/**
+ * A domain module's phase (bench/<module>.ts): its figures as label and value lines for the table, and its
+ * measurements for the JSON line. A phase that finds its own result wrong (a recount that does not match)
+ * makes the run void.
+ */
+export interface ModulePhaseReport {
+  readonly name: string;
+  readonly figures: readonly { readonly label: string; readonly value: string }[];
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly valid: boolean;
+}
+
 export interface Target {
   readonly name: string;
   readonly goal: string;
@@ -87,6 +99,7 @@ export interface BenchReport {
     readonly balance: readonly ReadReport[];
   };
   readonly group: GroupReport;
+  readonly modules: readonly ModulePhaseReport[];
   readonly memory: { readonly idleRssMb: number | null; readonly maxRssUnderLoadMb: number | null };
   readonly ratios: {
     readonly singleToPgbench: number | null;
@@ -234,6 +247,15 @@ function mainRows(report: BenchReport): { header: Row; rows: Row[] } {
       '',
       '',
     ],
+    ...report.modules.flatMap((module) =>
+      module.figures.map((figure) => [
+        `${module.name}: ${figure.label}`,
+        figure.value,
+        '',
+        '',
+        module.valid ? '' : 'VOID',
+      ]),
+    ),
     [
       'invariant verifier over everything written',
       report.verification.ok

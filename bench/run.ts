@@ -10,6 +10,8 @@
  *   5. an account history page and a balance read on an account with 1 000 000 entries;
  *   6. a grouped write: 100 000 transfers of one authority in one database transaction (LedgerService.applyGroup,
  *      internal API, so with the application booted in this process once the service has stopped);
+ *   7. the domain modules' phases, in this process too: governance closes a motion of 10 000 ballots (and
+ *      recounts it) and runs the Method of Equal Shares over 10 000 voters and 100 proposals (bench/governance.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -30,6 +32,7 @@ import {
   withClient,
   type BenchDatabase,
 } from './database.js';
+import { measureGovernance } from './governance.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
@@ -268,6 +271,19 @@ async function main(): Promise<number> {
   });
   acknowledged.count += group.applied;
 
+  // 7. The domain modules' phases, in the bench's own process on the same database.
+  const modules = [
+    await measureGovernance({
+      databaseUrl: database.url,
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      ballots: settings.tallyBallots,
+      budgetVoters: settings.budgetVoters,
+      budgetProposals: settings.budgetProposals,
+      log,
+    }),
+  ];
+
   // Verification: a run whose books do not balance is void.
   log('verifying every ledger invariant over everything written');
   const verification = await verify(database.url, acknowledged.count, ledger);
@@ -331,6 +347,9 @@ async function main(): Promise<number> {
 
   const voidReasons: string[] = [];
   if (!verification.ok) voidReasons.push('the invariant verifier found broken invariants');
+  for (const module of modules.filter((phase) => !phase.valid)) {
+    voidReasons.push(`the ${module.name} phase found its own result wrong`);
+  }
   if (group.written !== group.size) {
     voidReasons.push(`the grouped write of ${group.size} left ${group.written} transactions of its authority`);
   }
@@ -371,6 +390,7 @@ async function main(): Promise<number> {
     hot,
     history: { entries, build, page, balance },
     group,
+    modules,
     memory: { idleRssMb: mb(idleRss), maxRssUnderLoadMb: mb(maxRssUnderLoad) },
     ratios,
     targets,
@@ -632,6 +652,9 @@ function settingsSummary(settings: BenchSettings): Record<string, unknown> {
     historyEntries: settings.historyEntries,
     historyPage: settings.historyPage,
     groupSize: settings.groupSize,
+    tallyBallots: settings.tallyBallots,
+    budgetVoters: settings.budgetVoters,
+    budgetProposals: settings.budgetProposals,
     pgbenchScale: settings.pgbenchScale,
     pgbenchThreads: settings.pgbenchThreads,
     serverPoolSize: settings.serverPoolSize,

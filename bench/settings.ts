@@ -1,3 +1,4 @@
+import { MAX_BUDGET_BALLOTS, MAX_BUDGET_PROPOSALS } from '../src/governance/rules/participatory-budget.js';
 import { MAX_GROUP_SIZE } from '../src/ledger/rules/ledger-limits.js';
 
 /**
@@ -23,6 +24,11 @@ export interface BenchSettings {
   readonly historyPage: number;
   /** Transfers of the grouped write: one authority, one applyGroup call, one database transaction. */
   readonly groupSize: number;
+  /** Seats (and so at most ballots) of the motion the governance phase closes. */
+  readonly tallyBallots: number;
+  /** Voters and proposals of the governance phase's participatory budget (Equal Shares). */
+  readonly budgetVoters: number;
+  readonly budgetProposals: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -55,6 +61,9 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     historyEntries: integer(env, 'BENCH_HISTORY_ENTRIES', quick ? 20_000 : 1_000_000, 1),
     historyPage: integer(env, 'BENCH_HISTORY_PAGE', 50, 1, 200),
     groupSize: integer(env, 'BENCH_GROUP_SIZE', quick ? 10_000 : 100_000, 1, MAX_GROUP_SIZE),
+    tallyBallots: integer(env, 'BENCH_TALLY_BALLOTS', 10_000, 1),
+    budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
+    budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),

@@ -168,8 +168,13 @@ function prepare(budget: bigint, proposals: readonly BudgetProposal[], ballots: 
   const lists: number[][] = ordered.map(() => []);
   sortedBallots.forEach((ballot, voter) => {
     assert(voter === 0 || sortedBallots[voter - 1]?.voter !== ballot.voter, `${ballot.voter} cast two ballots`);
-    assert(checkBudgetBallot(proposals, ballot.approved) === null, 'an invalid budget ballot was counted');
-    for (const id of ballot.approved) lists[indexOf.get(id) as number]?.push(voter);
+    const approved = new Set<number>();
+    for (const id of ballot.approved) {
+      const p = indexOf.get(id);
+      assert(p !== undefined && !approved.has(p), 'an invalid budget ballot was counted');
+      approved.add(p);
+      lists[p]?.push(voter);
+    }
   });
   return {
     budget,
@@ -256,23 +261,92 @@ export function greedyBudget(
 // ---------------------------------------------------------------------------------------------------------
 // EQUAL_SHARES: one run of the method at a given raise, in integers over a common denominator.
 
-/** An effective vote count as an exact fraction num/den (den > 0). */
-interface Count {
+/** A non-negative fraction num/den, den > 0: an effective vote count, or an amount ρ. */
+interface Fraction {
   readonly num: bigint;
   readonly den: bigint;
 }
 
-function countCompare(a: Count, b: Count): number {
+function compareFractions(a: Fraction, b: Fraction): number {
   const left = a.num * b.den;
   const right = b.num * a.den;
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
+/**
+ * An effective vote count, with floor(count · 2^32) kept beside it: numerators and denominators grow to
+ * hundreds of bits over a run, and most comparisons (sorting candidates every round) are settled by the
+ * small keys; only equal keys need the exact cross-multiplication.
+ */
+interface Count extends Fraction {
+  readonly key: bigint;
+}
+
+function count(num: bigint, den: bigint): Count {
+  return { num, den, key: (num << 32n) / den };
+}
+
+function compareCounts(a: Count, b: Count): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : compareFractions(a, b);
+}
+
+/** How a cost splits among shares: those below `threshold` pay all they hold, `payers` others pay ρ each. */
+interface Split {
+  /** What the supporters paying ρ cover together: ρ = rest / payers (numerators over one denominator). */
+  readonly rest: bigint;
+  readonly payers: number;
+  /** ceil(rest / payers): a share pays all it holds exactly when it is below this. */
+  readonly threshold: bigint;
+}
+
+/**
+ * Splits `need` among `values` as equally as they allow, or null when together they hold less. Those who
+ * hold less than an equal split of what remains pay all they hold; repeat until the rest can all pay the
+ * same amount ρ. A share s is below rest/payers exactly when s < ceil(rest/payers).
+ */
+function split(values: readonly bigint[], need: bigint): Split | null {
+  let money = 0n;
+  let lowest: bigint | null = null;
+  for (const value of values) {
+    money += value;
+    if (lowest === null || value < lowest) lowest = value;
+  }
+  if (lowest === null || money < need) return null;
+  let rest = need;
+  let payers = BigInt(values.length);
+  let threshold = (rest + payers - 1n) / payers;
+  if (lowest >= threshold) return { rest, payers: values.length, threshold };
+  let rich: readonly bigint[] = values;
+  for (;;) {
+    const stillRich: bigint[] = [];
+    for (const value of rich) {
+      if (value >= threshold) stillRich.push(value);
+      else rest -= value;
+    }
+    if (stillRich.length === rich.length) break;
+    rich = stillRich;
+    payers = BigInt(rich.length);
+    assert(payers > 0n && rest > 0n, 'an affordable proposal has someone paying a positive amount');
+    threshold = (rest + payers - 1n) / payers;
+  }
+  return { rest, payers: rich.length, threshold };
+}
+
+interface Evaluation extends Split {
+  /** The effective vote count cost/ρ. */
+  readonly count: Count;
+  /** The supporters' shares when evaluated, in the order of `supporters`. */
+  readonly values: readonly bigint[];
+  /** Supporters paying all they hold who never paid all they held before, in the baseline run. */
+  readonly poorNeverPoorBefore: number;
+}
+
 interface Round {
   readonly winner: number;
-  /** The winner's effective vote count in this round. */
-  readonly count: Count;
-  /** Proposals whose effective vote count equalled the winner's, lost by the tie-break. */
+  readonly evaluation: Evaluation;
+  /** The common denominator when the winner was chosen. */
+  readonly denominator: bigint;
+  /** Proposals whose effective vote count equalled the winner's, lost by the tie-break (reported runs). */
   readonly tiedWith: readonly number[];
 }
 
@@ -282,22 +356,26 @@ interface Run {
   readonly cost: bigint;
   /** Whether the outcome is provably the same at every raise from the baseline's to this one. */
   readonly certified: boolean;
+  /** Each voter's first round of paying all they held (NEVER if none). */
+  readonly firstPoorRound: Int32Array;
   /** voter index → (proposal index → payment), when asked for. */
   readonly payments: Map<number, Map<number, Rational>> | null;
 }
 
-interface Evaluation {
-  /** The effective vote count cost/ρ, or null when the supporters cannot afford it. */
-  readonly count: Count | null;
-  /** ρ = payAll / (payers · denominator): the numerator of what the rest must cover, and how many pay ρ. */
-  readonly rest: bigint;
-  readonly payers: number;
-}
+const NEVER = 0x7fffffff;
 
 class EqualSharesRun {
-  /** Each voter's remaining share, as a numerator over `denominator`. */
+  /**
+   * Each voter's remaining share, as a numerator over the denominator of the voter's epoch. The common
+   * denominator grows when a payment needs it (an epoch); a voter's numerator is brought up to date only
+   * when read (`share`), so voters nobody reads are not rescaled round after round.
+   */
   private readonly shares: bigint[];
+  private readonly epochOf: Int32Array;
+  /** For each epoch, what its numerators must be multiplied by to be over the current denominator. */
+  private readonly sinceEpoch: bigint[] = [1n];
   private denominator: bigint;
+  private readonly firstPoorRound: Int32Array;
 
   constructor(
     private readonly election: Election,
@@ -308,42 +386,69 @@ class EqualSharesRun {
     // Share = budget/n + raise = (budget + raise·n)/n.
     this.denominator = n;
     this.shares = new Array<bigint>(election.voters.length).fill(election.budget + raise * n);
+    this.epochOf = new Int32Array(election.voters.length);
+    this.firstPoorRound = new Int32Array(election.voters.length).fill(NEVER);
   }
 
-  /** Whether a wins over b: a higher count, or an equal one and a better tie-break rank. */
+  private cost(p: number): bigint {
+    return this.election.costs[p] as bigint;
+  }
+
+  /** A voter's share as a numerator over the current denominator. */
+  private share(voter: number): bigint {
+    const epoch = this.epochOf[voter] as number;
+    const current = this.sinceEpoch.length - 1;
+    if (epoch === current) return this.shares[voter] as bigint;
+    const share = (this.shares[voter] as bigint) * (this.sinceEpoch[epoch] as bigint);
+    this.shares[voter] = share;
+    this.epochOf[voter] = current;
+    return share;
+  }
+
+  /** Multiplies the common denominator by `scale`: a new epoch. */
+  private rescale(scale: bigint): void {
+    for (let epoch = 0; epoch < this.sinceEpoch.length; epoch += 1) {
+      this.sinceEpoch[epoch] = (this.sinceEpoch[epoch] as bigint) * scale;
+    }
+    this.sinceEpoch.push(1n);
+    this.denominator *= scale;
+  }
+
+  /** Whether a wins over b: a higher effective vote count, or an equal one and a better tie-break rank. */
   private beats(a: number, countA: Count, b: number, countB: Count): boolean {
-    const order = countCompare(countA, countB);
+    const order = compareCounts(countA, countB);
     return order > 0 || (order === 0 && (this.tieRank[a] as number) < (this.tieRank[b] as number));
   }
 
-  private evaluate(p: number): Evaluation {
+  /** Whether a wins over b given their ρ: ρa/cost(a) below ρb/cost(b), or equal and a better rank. */
+  private beatsOnRho(a: number, rhoA: Fraction, b: number, rhoB: Fraction): boolean {
+    const left = rhoA.num * rhoB.den * this.cost(b);
+    const right = rhoB.num * rhoA.den * this.cost(a);
+    return left < right || (left === right && (this.tieRank[a] as number) < (this.tieRank[b] as number));
+  }
+
+  private evaluate(p: number, neverPoorBefore: ((voter: number) => boolean) | null): Evaluation | null {
     const supporters = this.election.supporters[p] as Int32Array;
-    const costOverDenominator = (this.election.costs[p] as bigint) * this.denominator;
-    let money = 0n;
-    for (let i = 0; i < supporters.length; i += 1) money += this.shares[supporters[i] as number] as bigint;
-    if (money < costOverDenominator) return { count: null, rest: 0n, payers: 0 };
-    // Find ρ: those who hold less than an equal split of what remains pay all they hold; repeat until the
-    // rest can all pay the same. A share s is below rest/payers exactly when s < ceil(rest/payers).
-    let rich = Array.from(supporters, (voter) => this.shares[voter] as bigint);
-    let rest = costOverDenominator;
-    for (;;) {
-      const payers = BigInt(rich.length);
-      assert(payers > 0n && rest > 0n, 'an affordable proposal has someone paying a positive amount');
-      const threshold = (rest + payers - 1n) / payers;
-      const stillRich = rich.filter((share) => share >= threshold);
-      if (stillRich.length === rich.length) break;
-      for (const share of rich) if (share < threshold) rest -= share;
-      rich = stillRich;
+    const values = new Array<bigint>(supporters.length);
+    for (let i = 0; i < supporters.length; i += 1) values[i] = this.share(supporters[i] as number);
+    const found = split(values, this.cost(p) * this.denominator);
+    if (found === null) return null;
+    let poorNeverPoorBefore = 0;
+    if (neverPoorBefore !== null && found.payers < values.length) {
+      for (let i = 0; i < values.length; i += 1) {
+        if ((values[i] as bigint) < found.threshold && neverPoorBefore(supporters[i] as number)) {
+          poorNeverPoorBefore += 1;
+        }
+      }
     }
-    const payers = rich.length;
     // count = cost/ρ = cost · payers · denominator / rest.
-    const count = { num: (this.election.costs[p] as bigint) * BigInt(payers) * this.denominator, den: rest };
-    return { count, rest, payers };
+    const effective = count(this.cost(p) * BigInt(found.payers) * this.denominator, found.rest);
+    return { ...found, count: effective, values, poorNeverPoorBefore };
   }
 
   /**
    * Runs the method. With a baseline (the run at a smaller raise), also decides whether the outcome is
-   * provably the same at every raise between the two (see the rule file).
+   * provably the same at every raise between the two (see the rule file and certifyRound).
    */
   decide(baseline: Run | null, withPayments: boolean): Run {
     const { election } = this;
@@ -356,7 +461,7 @@ class EqualSharesRun {
       const supporters = (election.supporters[p] as Int32Array).length;
       if (supporters > 0) {
         remaining.add(p);
-        bound[p] = { num: BigInt(supporters), den: 1n };
+        bound[p] = count(BigInt(supporters), 1n);
       }
     }
     const rounds: Round[] = [];
@@ -365,84 +470,134 @@ class EqualSharesRun {
     let cost = 0n;
 
     for (;;) {
+      const round = rounds.length;
+      const neverPoorBefore =
+        baseline === null ? null : (voter: number) => (baseline.firstPoorRound[voter] as number) >= round;
       const order = [...remaining].sort(
         (a, b) =>
-          countCompare(bound[b] as Count, bound[a] as Count) ||
+          compareCounts(bound[b] as Count, bound[a] as Count) ||
           (this.tieRank[a] as number) - (this.tieRank[b] as number),
       );
       let best = -1;
       let bestEvaluation: Evaluation | null = null;
-      const exact = new Map<number, Count>();
+      const exact = new Map<number, Evaluation>();
       for (const p of order) {
-        if (best >= 0 && !this.beats(p, bound[p] as Count, best, bestEvaluation?.count as Count)) break;
-        const evaluation = this.evaluate(p);
-        if (evaluation.count === null) {
+        if (bestEvaluation !== null && !this.beats(p, bound[p] as Count, best, bestEvaluation.count)) break;
+        const evaluation = this.evaluate(p, neverPoorBefore);
+        if (evaluation === null) {
           remaining.delete(p);
           continue;
         }
         bound[p] = evaluation.count;
-        exact.set(p, evaluation.count);
-        if (best < 0 || this.beats(p, evaluation.count, best, bestEvaluation?.count as Count)) {
+        exact.set(p, evaluation);
+        if (bestEvaluation === null || this.beats(p, evaluation.count, best, bestEvaluation.count)) {
           best = p;
           bestEvaluation = evaluation;
         }
       }
-      if (best < 0 || bestEvaluation === null || bestEvaluation.count === null) break;
+      if (bestEvaluation === null) break;
       const winnerCount = bestEvaluation.count;
 
       if (certified && baseline !== null) {
-        certified = this.certifyRound(baseline.rounds[rounds.length], best, remaining, bound, exact);
+        certified = this.certifyRound(baseline, round, best, remaining, bound, exact, neverPoorBefore);
       }
       if (withPayments) {
         // The reported run also names every proposal that tied with the winner, pruned ones included.
         for (const p of [...remaining]) {
-          if (p === best || exact.has(p) || countCompare(bound[p] as Count, winnerCount) !== 0) continue;
-          const evaluation = this.evaluate(p);
-          if (evaluation.count === null) remaining.delete(p);
-          else exact.set(p, (bound[p] = evaluation.count));
+          if (p === best || exact.has(p) || compareCounts(bound[p] as Count, winnerCount) !== 0) continue;
+          const evaluation = this.evaluate(p, null);
+          if (evaluation === null) remaining.delete(p);
+          else exact.set(p, evaluation);
         }
       }
-      const tiedWith = [...exact].filter(([p, c]) => p !== best && countCompare(c, winnerCount) === 0).map(([p]) => p);
-      rounds.push({ winner: best, count: winnerCount, tiedWith });
+      const tiedWith = [...exact]
+        .filter(([p, e]) => p !== best && compareCounts(e.count, winnerCount) === 0)
+        .map(([p]) => p);
+      rounds.push({ winner: best, evaluation: bestEvaluation, denominator: this.denominator, tiedWith });
       remaining.delete(best);
-      cost += election.costs[best] as bigint;
-      this.charge(best, bestEvaluation, payments);
+      cost += this.cost(best);
+      this.charge(best, bestEvaluation, round, payments);
     }
     if (certified && baseline !== null && baseline.rounds.length !== rounds.length) certified = false;
-    return { raise: this.raise, rounds, cost, certified, payments };
+    return { raise: this.raise, rounds, cost, certified, firstPoorRound: this.firstPoorRound, payments };
   }
 
   /**
-   * Round `rounds.length` of a run at a larger raise than the baseline's: holds when the baseline funded the
-   * same winner and its count then beats every remaining candidate's count now (exact, or its upper bound;
-   * candidates whose bound is not enough are evaluated now).
+   * Whether round `round` has the same winner at every raise t between the baseline's (t0) and this run's
+   * (t1), given that every earlier round has. The winner must be the baseline's, and must beat every other
+   * remaining proposal c over the whole interval. Two certificates, the first that holds:
+   * - sandwich: counts only grow with t (same earlier winners), so the winner's count at t0 beating c's
+   *   count at t1 (or an upper bound of it) settles every t between;
+   * - lines: voters who never paid all they held before this round at t0 (R) keep paying ρ in every earlier
+   *   round at every t ≥ t0, so their shares grow at least one unit per unit of t, and at most the same when
+   *   looked at backwards from t1. Taking R's shares to grow by exactly one unit per unit of t (others
+   *   frozen) bounds the winner's ρ from above from t0 on, and c's ρ from below up to t1, by functions
+   *   that are convex in t (the least ρ covering a cost, as shares vary affinely, is convex). A convex
+   *   function lies under its chord and over its tangent: so the winner's ρ stays under the chord from its
+   *   value at t0 to its bound at t1, and c's over the tangent at t1 (slope: minus the R voters among those
+   *   paying all they hold, over the payers). Comparing those two lines at t0 and t1 settles the interval.
    */
   private certifyRound(
-    base: Round | undefined,
+    baseline: Run,
+    round: number,
     winner: number,
     remaining: Set<number>,
     bound: Count[],
-    exact: Map<number, Count>,
+    exact: Map<number, Evaluation>,
+    neverPoorBefore: ((voter: number) => boolean) | null,
   ): boolean {
+    const base = baseline.rounds[round];
     if (base === undefined || base.winner !== winner) return false;
+    const delta = this.raise - baseline.raise;
+    const baseRho = { num: base.evaluation.rest, den: BigInt(base.evaluation.payers) * base.denominator };
+    let upperAtEnd: Fraction | null = null;
     for (const p of [...remaining]) {
-      if (p === winner) continue;
-      if (this.beats(winner, base.count, p, bound[p] as Count)) continue;
-      if (exact.has(p)) return false;
-      const evaluation = this.evaluate(p);
-      if (evaluation.count === null) {
-        remaining.delete(p);
-        continue;
+      if (p === winner || this.beats(winner, base.evaluation.count, p, bound[p] as Count)) continue;
+      let evaluation = exact.get(p);
+      if (evaluation === undefined) {
+        const found = this.evaluate(p, neverPoorBefore);
+        if (found === null) {
+          remaining.delete(p);
+          continue;
+        }
+        evaluation = found;
+        bound[p] = found.count;
+        exact.set(p, found);
       }
-      bound[p] = evaluation.count;
-      exact.set(p, evaluation.count);
-      if (!this.beats(winner, base.count, p, evaluation.count)) return false;
+      if (this.beats(winner, base.evaluation.count, p, evaluation.count)) continue;
+      upperAtEnd ??= this.winnerRhoBound(baseline, round, base, delta);
+      const payersOver = BigInt(evaluation.payers) * this.denominator;
+      const rhoAtEnd = { num: evaluation.rest, den: payersOver };
+      const rhoAtStart = {
+        num: evaluation.rest + BigInt(evaluation.poorNeverPoorBefore) * delta * this.denominator,
+        den: payersOver,
+      };
+      if (!this.beatsOnRho(winner, baseRho, p, rhoAtStart) || !this.beatsOnRho(winner, upperAtEnd, p, rhoAtEnd)) {
+        return false;
+      }
     }
     return true;
   }
 
+  /** The winner's ρ at t1 if, from t0, only the shares of voters in R grew, by one unit per unit of t. */
+  private winnerRhoBound(baseline: Run, round: number, base: Round, delta: bigint): Fraction {
+    const supporters = this.election.supporters[base.winner] as Int32Array;
+    const step = delta * base.denominator;
+    const grown = base.evaluation.values.map((value, i) =>
+      (baseline.firstPoorRound[supporters[i] as number] as number) >= round ? value + step : value,
+    );
+    const found = split(grown, this.cost(base.winner) * base.denominator);
+    assert(found !== null, 'more money still covers the cost');
+    return { num: found.rest, den: BigInt(found.payers) * base.denominator };
+  }
+
   /** The winner's supporters pay: ρ each, or all they hold when that is less. */
-  private charge(winner: number, evaluation: Evaluation, payments: Map<number, Map<number, Rational>> | null): void {
+  private charge(
+    winner: number,
+    evaluation: Evaluation,
+    round: number,
+    payments: Map<number, Map<number, Rational>> | null,
+  ): void {
     const supporters = this.election.supporters[winner] as Int32Array;
     const payers = BigInt(evaluation.payers);
     // ρ = rest / (payers · denominator). Scale the common denominator by payers/g so that ρ is a whole
@@ -450,21 +605,16 @@ class EqualSharesRun {
     const common = smallGcd(payers, evaluation.rest % payers);
     const scale = payers / common;
     const rho = evaluation.rest / common;
-    if (scale !== 1n) {
-      for (let voter = 0; voter < this.shares.length; voter += 1) {
-        const share = this.shares[voter] as bigint;
-        if (share !== 0n) this.shares[voter] = share * scale;
-      }
-      this.denominator *= scale;
-    }
+    if (scale !== 1n) this.rescale(scale);
     const rhoValue = payments === null ? null : rational(rho, this.denominator);
     let paid = 0n;
     let payingRho = 0;
     for (let i = 0; i < supporters.length; i += 1) {
       const voter = supporters[i] as number;
-      const share = this.shares[voter] as bigint;
+      const share = this.share(voter);
       const pays = share < rho ? share : rho;
       if (pays === rho) payingRho += 1;
+      else if ((this.firstPoorRound[voter] as number) === NEVER) this.firstPoorRound[voter] = round;
       paid += pays;
       this.shares[voter] = share - pays;
       if (payments !== null && pays > 0n) {
@@ -474,7 +624,7 @@ class EqualSharesRun {
       }
     }
     assert(payingRho === evaluation.payers, 'the voters paying ρ are those the evaluation found');
-    assert(paid === (this.election.costs[winner] as bigint) * this.denominator, 'payments cover the cost exactly');
+    assert(paid === this.cost(winner) * this.denominator, 'payments cover the cost exactly');
   }
 }
 
@@ -510,6 +660,48 @@ function isExhaustive(election: Election, run: Run): boolean {
   );
 }
 
+type StoppedBecause = NonNullable<BudgetOutcome['completion']>['stoppedBecause'];
+
+/**
+ * The add-one completion: the first raise t whose outcome is exhaustive, or whose next raise's outcome
+ * costs more than the budget. From each outcome, an exponential search (steps 1, 2, 4, …) finds a raise
+ * whose run is not certified to keep the outcome, then a binary search narrows the gap to one minor unit;
+ * the run one unit past the last certified raise is the next outcome. Every raise skipped lies in a
+ * certified range, so the answer is the one running every raise would give.
+ */
+function complete(
+  election: Election,
+  runAt: (raise: bigint, baseline: Run | null) => Run,
+): { kept: Run; stoppedBecause: StoppedBecause; runs: number } {
+  let current = runAt(0n, null);
+  assert(current.cost <= election.budget, 'the method at the true shares never spends more than the budget');
+  let runs = 1;
+  for (;;) {
+    if (election.voters.length === 0 || isExhaustive(election, current)) {
+      return { kept: current, stoppedBecause: 'EXHAUSTIVE', runs };
+    }
+    // Invariant: the outcome is current's at every raise from current.raise to certified.raise.
+    let certified = current;
+    let beyond: Run | null = null;
+    for (let step = 1n; beyond === null; step *= 2n) {
+      if (runs >= MAX_COMPLETION_RUNS) return { kept: certified, stoppedBecause: 'RUN_LIMIT', runs };
+      const probe = runAt(certified.raise + step, certified);
+      runs += 1;
+      if (probe.certified) certified = probe;
+      else beyond = probe;
+    }
+    while (beyond.raise - certified.raise > 1n) {
+      if (runs >= MAX_COMPLETION_RUNS) return { kept: certified, stoppedBecause: 'RUN_LIMIT', runs };
+      const probe = runAt(certified.raise + (beyond.raise - certified.raise) / 2n, certified);
+      runs += 1;
+      if (probe.certified) certified = probe;
+      else beyond = probe;
+    }
+    if (beyond.cost > election.budget) return { kept: certified, stoppedBecause: 'NEXT_OVER_BUDGET', runs };
+    current = beyond;
+  }
+}
+
 export function equalShares(
   budget: bigint,
   proposals: readonly BudgetProposal[],
@@ -521,37 +713,7 @@ export function equalShares(
   const runAt = (raise: bigint, baseline: Run | null, withPayments = false): Run =>
     new EqualSharesRun(election, ranks, raise).decide(baseline, withPayments);
 
-  // The completion: the first raise t whose outcome is exhaustive, or whose next raise's outcome would cost
-  // more than the budget. Ranges of raises certified to give the same outcome are skipped.
-  let current = runAt(0n, null);
-  assert(current.cost <= budget, 'the method at the true shares never spends more than the budget');
-  let runs = 1;
-  let step = 1n;
-  let stoppedBecause: NonNullable<BudgetOutcome['completion']>['stoppedBecause'];
-  for (;;) {
-    if (n === 0n || isExhaustive(election, current)) {
-      stoppedBecause = 'EXHAUSTIVE';
-      break;
-    }
-    if (runs >= MAX_COMPLETION_RUNS) {
-      stoppedBecause = 'RUN_LIMIT';
-      break;
-    }
-    const probe = runAt(current.raise + step, current);
-    runs += 1;
-    if (probe.certified) {
-      current = probe;
-      step *= 2n;
-    } else if (step > 1n) {
-      step /= 2n;
-    } else if (probe.cost > budget) {
-      stoppedBecause = 'NEXT_OVER_BUDGET';
-      break;
-    } else {
-      current = probe;
-    }
-  }
-
+  const { kept: current, stoppedBecause, runs } = complete(election, runAt);
   const kept = runAt(current.raise, null, true);
   assert(kept.cost <= budget, 'equal shares spent more than the budget');
   const share = n === 0n ? null : rational(budget + current.raise * n, n);
