@@ -1,14 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { toConnection } from '../kernel/graphql/connection.js';
-import { decodeCursor } from '../kernel/graphql/cursor.js';
+import { decodePositionCursor, positionKey } from '../kernel/graphql/cursor.js';
 import { requireStorableDate } from '../kernel/graphql/dates.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
 import { requireUuid } from '../kernel/ids.js';
 import type { Principal } from '../kernel/principal.js';
 import { ApprovalsService } from './approvals.service.js';
-import { POSITION_KEY, positionKey, positionOf } from './assembly.resolver.js';
 import { GOVERNANCE_ERRORS } from './governance.errors.js';
 import {
   ApprovalRequestIdInput,
@@ -107,7 +106,7 @@ export class ApprovalRequestResolver {
     const rows = await this.approvals.requests(principal, {
       organizationId: args.organizationId,
       status: args.status ?? null,
-      after: positionOf(decodeCursor('approval-request', args.after, POSITION_KEY)),
+      after: decodePositionCursor('approval-request', args.after),
       limit: args.first + 1,
     });
     return toConnection(rows, args.first, 'approval-request', positionKey, (row) => ApprovalRequestModel.from(row));

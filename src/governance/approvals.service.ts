@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../kernel/audit/audit.service.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
+import type { Position } from '../kernel/graphql/cursor.js';
 import { requirePerson } from '../kernel/graphql/request-principal.js';
 import { rolesIn, systemPrincipal, type Principal } from '../kernel/principal.js';
 import { CLOCK, type Clock } from '../kernel/scheduling/clock.js';
@@ -150,13 +151,7 @@ export class ApprovalsService implements OnModuleInit {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const request = await this.requireRequest(manager, input.requestId, true);
       const now = this.clock.now();
-      this.requireOpen(request, now);
-      if (request.version !== input.version) {
-        throw new DomainError(GOVERNANCE_ERRORS.VERSION_CHANGED, 'The request changed since you read it', {
-          requestId: request.id,
-          version: request.version,
-        });
-      }
+      // Who may decide comes first: nobody else learns anything of the request's state.
       if (request.authorId === personId || request.payeeIds.includes(personId)) {
         throw new DomainError(
           GOVERNANCE_ERRORS.MAY_NOT_APPROVE,
@@ -167,6 +162,18 @@ export class ApprovalsService implements OnModuleInit {
         );
       }
       const state = await this.stateOf(manager, request, now);
+      if (!state.approvers.includes(personId)) {
+        throw new DomainError(GOVERNANCE_ERRORS.NOT_AN_APPROVER, 'You are not among the approvers of this request', {
+          requestId: request.id,
+        });
+      }
+      this.requireOpen(request, now);
+      if (request.version !== input.version) {
+        throw new DomainError(GOVERNANCE_ERRORS.VERSION_CHANGED, 'The request changed since you read it', {
+          requestId: request.id,
+          version: request.version,
+        });
+      }
       const decisions = await this.repository.listDecisions(manager, request.id);
       switch (checkDecision(state, personId, input.decision, decisions.map(toDecision))) {
         case null:
@@ -222,10 +229,17 @@ export class ApprovalsService implements OnModuleInit {
     const { personId } = requirePerson(principal);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const request = await this.requireRequest(manager, input.requestId, true);
-      if (request.authorId !== personId) {
-        throw new DomainError(GOVERNANCE_ERRORS.MAY_NOT_CHANGE_REQUEST, 'Only its author changes a request', {
-          requestId: request.id,
-        });
+      const stillMember = (await this.organizations.activeMembers(manager, request.organizationId)).some(
+        (member) => member.personId === personId,
+      );
+      if (request.authorId !== personId || !stillMember) {
+        throw new DomainError(
+          GOVERNANCE_ERRORS.MAY_NOT_CHANGE_REQUEST,
+          'Only its author, while a member, changes a request',
+          {
+            requestId: request.id,
+          },
+        );
       }
       this.requireOpen(request, this.clock.now());
       const title = input.title?.trim() ?? request.title;
@@ -304,7 +318,7 @@ export class ApprovalsService implements OnModuleInit {
     filter: {
       organizationId: string;
       status: ApprovalStatus | null;
-      after: { at: Date; id: string } | null;
+      after: Position | null;
       limit: number;
     },
   ): Promise<ApprovalRequestRecord[]> {

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../kernel/audit/audit.service.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
+import type { Position } from '../kernel/graphql/cursor.js';
 import { requirePerson } from '../kernel/graphql/request-principal.js';
 import { rolesIn, type Principal } from '../kernel/principal.js';
 import { CLOCK, type Clock } from '../kernel/scheduling/clock.js';
@@ -240,8 +241,8 @@ export class AssembliesService {
     requirePerson(principal);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const assembly = await this.requireAssembly(manager, input.assemblyId);
-      await this.requireDelegationScope(manager, assembly, input.motionId);
       const from = await this.ownVoter(manager, principal, assembly, input.fromVoterId);
+      await this.requireDelegationScope(manager, assembly, input.motionId);
       if (!(await this.isVoterNow(manager, assembly, input.toVoterId))) {
         throw new DomainError(GOVERNANCE_ERRORS.PROXY_NOT_A_VOTER, 'You delegate to a voter of the assembly', {
           toVoterId: input.toVoterId,
@@ -325,7 +326,7 @@ export class AssembliesService {
   /** The assemblies of an organisation the caller may see, with how much of each, after a position. */
   async assemblies(
     principal: Principal,
-    filter: { organizationId: string; after: { at: Date; id: string } | null; limit: number },
+    filter: { organizationId: string; after: Position | null; limit: number },
   ): Promise<{ assembly: AssemblyRecord; view: Exclude<AssemblyView, 'NONE'> }[]> {
     const visible: { assembly: AssemblyRecord; view: Exclude<AssemblyView, 'NONE'> }[] = [];
     let after = filter.after;

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { toConnection } from '../kernel/graphql/connection.js';
-import { decodeCursor } from '../kernel/graphql/cursor.js';
+import { decodePositionCursor, positionKey } from '../kernel/graphql/cursor.js';
 import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
 import { requireUuid } from '../kernel/ids.js';
 import type { Principal } from '../kernel/principal.js';
@@ -26,19 +26,6 @@ import {
   SeatModel,
 } from './graphql/governance.models.js';
 import { MotionsService } from './motions.service.js';
-
-/** A list position of (created_at, id), as a page cursor carries it. */
-export const POSITION_KEY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|[0-9a-f-]{36}$/;
-
-export function positionOf(cursorKey: string | null): { at: Date; id: string } | null {
-  if (cursorKey === null) return null;
-  const [at, id] = cursorKey.split('|') as [string, string];
-  return { at: new Date(at), id };
-}
-
-export function positionKey(row: { createdAt: Date; id: string }): string {
-  return `${row.createdAt.toISOString()}|${row.id}`;
-}
 
 @Resolver(() => AssemblyModel)
 export class AssemblyResolver {
@@ -157,7 +144,7 @@ export class AssemblyResolver {
   ): Promise<AssemblyConnectionModel> {
     const rows = await this.assembliesService.assemblies(principal, {
       organizationId: args.organizationId,
-      after: positionOf(decodeCursor('assembly', args.after, POSITION_KEY)),
+      after: decodePositionCursor('assembly', args.after),
       limit: args.first + 1,
     });
     return toConnection(
@@ -193,7 +180,7 @@ export class AssemblyResolver {
     const rows = await this.motionsService.motions(principal, {
       assemblyId: assembly.id,
       status: args.status ?? null,
-      after: positionOf(decodeCursor('motion', args.after, POSITION_KEY)),
+      after: decodePositionCursor('motion', args.after),
       limit: args.first + 1,
     });
     return toConnection(

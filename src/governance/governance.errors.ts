@@ -10,6 +10,7 @@ export const GOVERNANCE_ERRORS = declareReasons('governance', {
     'FORBIDDEN',
     "Only the assembly's members (and, where it shares its outcomes, its federations' members) see it.",
   ],
+  REQUEST_NOT_VISIBLE: ['FORBIDDEN', "Only the organisation's members see its approval requests."],
   MAY_NOT_PROPOSE: [
     'FORBIDDEN',
     "Members propose in a members' assembly; seats' delegates and the federation's admins in a confederal one.",
@@ -18,7 +19,10 @@ export const GOVERNANCE_ERRORS = declareReasons('governance', {
   NOT_A_VOTER: ['FORBIDDEN', 'You are not among the voters of this motion (fixed when it opened), or of the assembly.'],
   NOT_AN_APPROVER: ['FORBIDDEN', 'You are not among the approvers of this request.'],
   MAY_NOT_APPROVE: ['FORBIDDEN', 'The author and the payees of a request never decide on it.'],
-  MAY_NOT_CHANGE_REQUEST: ['FORBIDDEN', 'Only its author changes a request; its author or an ADMIN withdraws it.'],
+  MAY_NOT_CHANGE_REQUEST: [
+    'FORBIDDEN',
+    'Only its author, while a member, changes a request; its author or an ADMIN withdraws it.',
+  ],
   ID_TAKEN: ['CONFLICT', 'The id names another assembly, motion or request: a new one needs a new id.'],
   CONFEDERAL_NEEDS_FEDERATION: ['VALIDATION_FAILED', 'A confederal assembly belongs to a federation.'],
   NOT_CONFEDERAL: ['VALIDATION_FAILED', "Seats belong to confederal assemblies; a members' assembly has none."],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Position } from '../kernel/graphql/cursor.js';
 import { bigintFromColumn } from '../kernel/money/minor-units.js';
 import type {
   ApprovalAction,
@@ -66,7 +67,7 @@ export class GovernanceRepository {
   /** An organisation's assemblies, oldest first, after a (created_at, id) position. */
   async listAssemblies(
     manager: EntityManager,
-    filter: { organizationId: string; after: { at: Date; id: string } | null; limit: number },
+    filter: { organizationId: string; after: Position | null; limit: number },
   ): Promise<AssemblyRecord[]> {
     const rows: Row[] = await manager.query(
       `SELECT ${ASSEMBLY_COLUMNS} FROM assembly
@@ -183,7 +184,7 @@ export class GovernanceRepository {
   /** An assembly's motions, newest first, after a (created_at, id) position. */
   async listMotions(
     manager: EntityManager,
-    filter: { assemblyId: string; status: MotionStatus | null; after: { at: Date; id: string } | null; limit: number },
+    filter: { assemblyId: string; status: MotionStatus | null; after: Position | null; limit: number },
   ): Promise<MotionRecord[]> {
     const rows: Row[] = await manager.query(
       `SELECT ${MOTION_COLUMNS} FROM motion
@@ -558,7 +559,7 @@ export class GovernanceRepository {
     filter: {
       organizationId: string;
       status: ApprovalStatus | null;
-      after: { at: Date; id: string } | null;
+      after: Position | null;
       limit: number;
     },
   ): Promise<ApprovalRequestRecord[]> {

@@ -5,7 +5,7 @@ import { isUuid, stepId } from '../kernel/ids.js';
 import { parseMinorUnits } from '../kernel/money/minor-units.js';
 import { systemPrincipal } from '../kernel/principal.js';
 import { AccountsService } from '../ledger/accounts.service.js';
-import type { Authority, LedgerRequest } from '../ledger/ledger.records.js';
+import { MAX_ENTRY_AMOUNT, type Authority, type LedgerRequest } from '../ledger/ledger.records.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { EffectRegistry } from './effect-registry.js';
 import { GOVERNANCE_ERRORS } from './governance.errors.js';
@@ -89,9 +89,12 @@ export class LedgerDecisions implements OnModuleInit {
       }
       const amount = amountParam(entry, 'amount');
       if (amount <= 0n) refuse('a payment is more than zero');
+      if (amount > MAX_ENTRY_AMOUNT) refuse(`a payment is at most ${MAX_ENTRY_AMOUNT} minor units`);
       checked.push({ accountId: account.id, amount: amount.toString() });
       payeeIds.add(account.holderId);
     }
+    const total = checked.reduce((sum, payment) => sum + BigInt(payment.amount), 0n);
+    if (total > MAX_ENTRY_AMOUNT) refuse(`the payments add up to at most ${MAX_ENTRY_AMOUNT} minor units`);
     return {
       params: { fromAccountId: fund.id, unitCode: fund.unitCode, payments: checked, memo },
       payeeIds: [...payeeIds],

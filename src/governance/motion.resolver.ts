@@ -26,6 +26,7 @@ import {
 } from './graphql/governance.models.js';
 import { DecisionRuleEnum } from './graphql/governance.enums.js';
 import { MotionsService, type NewMotion } from './motions.service.js';
+import { withoutVoters } from './rules/motion-tally.js';
 import type { DecisionRule } from './rules/tally.js';
 
 @Resolver(() => MotionModel)
@@ -41,7 +42,7 @@ export class MotionResolver {
     @Args('input') input: ProposeMotionInput,
   ): Promise<MotionModel> {
     const motion = await this.motions.propose(principal, toNewMotion(input));
-    return MotionModel.from(motion, 'MEMBER');
+    return MotionModel.from(motion, await this.motions.viewFor(principal, motion));
   }
 
   @Mutation(() => MotionModel, { description: 'Withdraws a motion before it closes (its proposer or an ADMIN).' })
@@ -49,7 +50,8 @@ export class MotionResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: MotionIdInput,
   ): Promise<MotionModel> {
-    return MotionModel.from(await this.motions.withdraw(principal, input.motionId), 'MEMBER');
+    const motion = await this.motions.withdraw(principal, input.motionId);
+    return MotionModel.from(motion, await this.motions.viewFor(principal, motion));
   }
 
   @Mutation(() => CastBallotPayloadModel, {
@@ -67,7 +69,7 @@ export class MotionResolver {
       reason: input.reason,
     });
     return Object.assign(new CastBallotPayloadModel(), {
-      motion: MotionModel.from(result.motion, 'MEMBER'),
+      motion: MotionModel.from(result.motion, await this.motions.viewFor(principal, result.motion)),
       ballot: result.ballot === null ? null : BallotModel.from(result.ballot),
       receipt: result.receipt,
     });
@@ -86,7 +88,7 @@ export class MotionResolver {
       choice: toChoice(input.ballot),
       reason: input.reason,
     });
-    return MotionModel.from(motion, 'MEMBER');
+    return MotionModel.from(motion, await this.motions.viewFor(principal, motion));
   }
 
   @Query(() => MotionModel, { description: 'A motion you may see.' })
@@ -109,7 +111,10 @@ export class MotionResolver {
     return Object.assign(new RecountModel(), {
       motionId: recount.motionId,
       matches: recount.matches,
-      tally: TallyModel.from(recount.passed, { ...recount.tally }),
+      tally: TallyModel.from(
+        recount.passed,
+        recount.view === 'MEMBER' ? { ...recount.tally } : withoutVoters(recount.tally),
+      ),
     });
   }
 
@@ -158,13 +163,15 @@ export class MotionResolver {
   })
   async liveTally(@Parent() motion: MotionModel): Promise<TallyModel | null> {
     const tally = await this.motions.liveTally({ motion: motion.record, view: motion.view });
-    return tally === null ? null : TallyModel.from(tally.passed, { ...tally.detail });
+    if (tally === null) return null;
+    return TallyModel.from(tally.passed, motion.view === 'MEMBER' ? { ...tally.detail } : withoutVoters(tally.detail));
   }
 
   @ResolveField(() => OutcomeModel, { nullable: true, description: 'How it was decided, once closed.' })
   async outcome(@Parent() motion: MotionModel): Promise<OutcomeModel | null> {
     const outcome = await this.motions.outcome(motion.id);
-    return outcome === null ? null : OutcomeModel.from(outcome);
+    if (outcome === null) return null;
+    return OutcomeModel.from(motion.view === 'MEMBER' ? outcome : { ...outcome, tally: withoutVoters(outcome.tally) });
   }
 }
 

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../kernel/audit/audit.service.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
+import type { Position } from '../kernel/graphql/cursor.js';
 import { requirePerson } from '../kernel/graphql/request-principal.js';
 import { stepId } from '../kernel/ids.js';
 import { systemPrincipal, type Principal } from '../kernel/principal.js';
@@ -67,6 +68,7 @@ export interface Recount {
   readonly matches: boolean;
   readonly passed: boolean;
   readonly tally: Readonly<Record<string, unknown>>;
+  readonly view: Exclude<AssemblyView, 'NONE'>;
 }
 
 /**
@@ -198,10 +200,10 @@ export class MotionsService implements OnModuleInit {
     principal: Principal,
     input: { motionId: string; voterId: string | null; choice: BallotChoice; reason: string },
   ): Promise<CastResult> {
-    const { personId } = requirePerson(principal);
+    requirePerson(principal);
     const result = await runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      const motion = await this.requireOpen(manager, input.motionId);
-      const voter = pickVoter(await this.repository.lockVotersOf(manager, motion.id, personId), input.voterId);
+      const { motion, voters } = await this.openForVoter(manager, principal, input.motionId);
+      const voter = pickVoter(voters, input.voterId);
       checkBallot(motion, input.choice, input.reason);
       if (motion.secret) {
         if (await this.repository.hasParticipated(manager, motion.id, voter.voterId)) {
@@ -248,10 +250,20 @@ export class MotionsService implements OnModuleInit {
     principal: Principal,
     input: { motionId: string; receipt: string; choice: BallotChoice; reason: string },
   ): Promise<MotionRecord> {
-    const { personId } = requirePerson(principal);
+    requirePerson(principal);
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      const motion = await this.requireOpen(manager, input.motionId);
-      const voters = await this.repository.lockVotersOf(manager, motion.id, personId);
+      const { motion, voters } = await this.openForVoter(manager, principal, input.motionId);
+      if (!motion.secret) {
+        const problem = 'an open ballot is changed by casting it again';
+        throw new DomainError(GOVERNANCE_ERRORS.INVALID_BALLOT, `The ballot does not fit the motion: ${problem}`, {
+          problem,
+        });
+      }
+      if (!motion.changeable) {
+        throw new DomainError(GOVERNANCE_ERRORS.BALLOT_FINAL, 'Ballots on this motion cannot be changed', {
+          motionId: motion.id,
+        });
+      }
       const participated = await Promise.all(
         voters.map((voter) => this.repository.hasParticipated(manager, motion.id, voter.voterId)),
       );
@@ -259,15 +271,6 @@ export class MotionsService implements OnModuleInit {
         throw new DomainError(GOVERNANCE_ERRORS.NOT_A_VOTER, 'You have cast no ballot on this motion', {
           motionId: motion.id,
         });
-      }
-      if (!motion.secret || !motion.changeable) {
-        throw new DomainError(
-          GOVERNANCE_ERRORS.BALLOT_FINAL,
-          'Only a changeable secret ballot is changed by its receipt',
-          {
-            motionId: motion.id,
-          },
-        );
       }
       checkBallot(motion, input.choice, input.reason);
       const changed = await this.repository.changeSecretBallot(
@@ -299,13 +302,22 @@ export class MotionsService implements OnModuleInit {
     filter: {
       assemblyId: string;
       status: MotionRecord['status'] | null;
-      after: { at: Date; id: string } | null;
+      after: Position | null;
       limit: number;
     },
   ): Promise<VisibleMotion[]> {
     const { assembly, view } = await this.assemblies.assembly(principal, filter.assemblyId);
     const motions = await this.repository.listMotions(this.dataSource.manager, filter);
     return motions.map((motion) => ({ motion, assembly, view }));
+  }
+
+  /**
+   * How much of a motion its reader sees, for the answer to what they just did: a voter who has since left
+   * the organisation still votes (the voters were fixed when it opened) and is shown outcomes only.
+   */
+  async viewFor(principal: Principal, motion: MotionRecord): Promise<Exclude<AssemblyView, 'NONE'>> {
+    const assembly = await this.assemblies.requireAssembly(this.dataSource.manager, motion.assemblyId);
+    return (await this.assemblies.viewOf(principal, assembly)) === 'MEMBER' ? 'MEMBER' : 'OUTCOMES';
   }
 
   async voters(motionId: string): Promise<MotionVoterRecord[]> {
@@ -370,7 +382,7 @@ export class MotionsService implements OnModuleInit {
 
   /** Tallies a closed motion again from its stored ballots, voters and delegations, and compares. */
   async recount(principal: Principal, motionId: string): Promise<Recount> {
-    const { motion } = await this.motion(principal, motionId);
+    const { motion, view } = await this.motion(principal, motionId);
     return runInTransaction(this.dataSource, 'REPEATABLE READ', async (manager) => {
       const outcome = await this.repository.findOutcome(manager, motion.id);
       if (outcome === null) {
@@ -379,7 +391,7 @@ export class MotionsService implements OnModuleInit {
       const delegations = await this.repository.listMotionDelegations(manager, motion.id);
       const tally = tallyMotion(await this.tallyInput(manager, motion, delegations));
       const matches = tally.passed === outcome.passed && canonicalJson(tally.detail) === canonicalJson(outcome.tally);
-      return { motionId: motion.id, matches, passed: tally.passed, tally: tally.detail };
+      return { motionId: motion.id, matches, passed: tally.passed, tally: tally.detail, view };
     });
   }
 
@@ -633,22 +645,38 @@ export class MotionsService implements OnModuleInit {
     return motion;
   }
 
-  /** The motion, FOR SHARE (closing waits for ballots in flight), if ballots are open now. */
-  private async requireOpen(manager: EntityManager, id: string): Promise<MotionRecord> {
-    const motion = await this.requireMotion(manager, id, 'SHARE');
+  /**
+   * The motion FOR SHARE (closing waits for ballots in flight) and the caller's voter rows, locked (one
+   * ballot of a voter at a time), once the motion takes ballots now. The caller's right is checked before
+   * anything is said about the motion's state: a stranger learns only that they are not a voter.
+   */
+  private async openForVoter(
+    manager: EntityManager,
+    principal: Principal,
+    motionId: string,
+  ): Promise<{ motion: MotionRecord; voters: MotionVoterRecord[] }> {
+    const { personId } = requirePerson(principal);
+    const motion = await this.requireMotion(manager, motionId, 'SHARE');
+    const notAVoter = () =>
+      new DomainError(GOVERNANCE_ERRORS.NOT_A_VOTER, 'You are not among the voters of this motion', { motionId });
     if (motion.status === 'SCHEDULED') {
+      // Its voters are fixed when it opens: until then, the assembly's members are told when that is.
+      const assembly = await this.assemblies.requireAssembly(manager, motion.assemblyId);
+      if ((await this.assemblies.viewOf(principal, assembly)) !== 'MEMBER') throw notAVoter();
       throw new DomainError(GOVERNANCE_ERRORS.MOTION_NOT_OPEN, 'The motion has not opened yet', {
-        motionId: id,
+        motionId,
         opensAt: motion.opensAt.toISOString(),
       });
     }
+    const voters = await this.repository.lockVotersOf(manager, motion.id, personId);
+    if (voters.length === 0) throw notAVoter();
     if (motion.status !== 'OPEN' || this.clock.now() >= motion.closesAt) {
       throw new DomainError(GOVERNANCE_ERRORS.MOTION_CLOSED, 'The motion has closed', {
-        motionId: id,
+        motionId,
         closesAt: motion.closesAt.toISOString(),
       });
     }
-    return motion;
+    return { motion, voters };
   }
 }
 
@@ -662,21 +690,21 @@ function pickVoter(voters: readonly MotionVoterRecord[], voterId: string | null)
       problem: 'name the seat you cast for (voterId)',
     });
   }
-  throw new DomainError(GOVERNANCE_ERRORS.NOT_A_VOTER, 'You are not among the voters of this motion', {
-    voterId,
-  });
+  throw new DomainError(GOVERNANCE_ERRORS.NOT_A_VOTER, 'You do not cast for this voter', { voterId });
 }
 
+/** A ballot that fits the motion (INVALID_BALLOT), and then a block or an objection with its reason. */
 function checkBallot(motion: MotionRecord, choice: BallotChoice, reason: string): void {
-  if (choice.kind === 'YES_NO' && (choice.choice === 'BLOCK' || choice.choice === 'OBJECT') && reason.trim() === '') {
-    throw new DomainError(GOVERNANCE_ERRORS.REASON_REQUIRED, `A ${choice.choice.toLowerCase()} gives its reason`, {
-      choice: choice.choice,
-    });
-  }
-  const problem = ballotProblem(motion, choice, reason);
+  const needsReason = choice.kind === 'YES_NO' && (choice.choice === 'BLOCK' || choice.choice === 'OBJECT');
+  const problem = ballotProblem(motion, choice, needsReason && reason.trim() === '' ? 'the reason comes next' : reason);
   if (problem !== null) {
     throw new DomainError(GOVERNANCE_ERRORS.INVALID_BALLOT, `The ballot does not fit the motion: ${problem}`, {
       problem,
+    });
+  }
+  if (needsReason && reason.trim() === '') {
+    throw new DomainError(GOVERNANCE_ERRORS.REASON_REQUIRED, `A ${choice.choice.toLowerCase()} gives its reason`, {
+      choice: choice.choice,
     });
   }
 }

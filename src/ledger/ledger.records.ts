@@ -110,3 +110,4 @@ export type {
   UnitKind,
 } from './rules/ledger-model.js';
 export { refusal } from './rules/ledger-model.js';
+export { MAX_ENTRY_AMOUNT } from './rules/ledger-limits.js';

@@ -174,6 +174,25 @@ export function tallyMotion(unordered: TallyInput): MotionTally {
   }
 }
 
+/**
+ * A tally as those who see only outcomes (the federations above an assembly that shares them) are shown it:
+ * every count, and nothing of who voted how: no voter on a ballot's weight or on a reason, nothing of whom
+ * a ballot represented, nothing of what each voter's budget share paid for.
+ */
+export function withoutVoters(detail: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const list = (value: unknown): Record<string, unknown>[] =>
+    Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+  const budget = detail['budget'] as Record<string, unknown> | undefined;
+  return {
+    ...detail,
+    weights: list(detail['weights']).map((weight) => ({ voterId: null, weight: weight['weight'], represents: [] })),
+    ...(detail['reasons'] === undefined
+      ? {}
+      : { reasons: list(detail['reasons']).map((reason) => ({ voterId: null, reason: reason['reason'] })) }),
+    ...(budget === undefined ? {} : { budget: { ...budget, payments: {} } }),
+  };
+}
+
 /** Whether no ballot still possible can change the outcome (see the header). */
 export function isFinal(input: TallyInput): boolean {
   const castBy = input.motion.secret

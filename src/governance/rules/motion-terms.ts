@@ -2,7 +2,8 @@
  * Rule: what a motion and a ballot may be. A yes/no motion is decided by its rule (majority, a
  * supermajority above one half, consensus, consent, unanimity) with an optional quorum; ranked and approval
  * motions choose among 2 to 50 distinct options; a budget motion funds proposals (1 to 500, positive costs,
- * distinct ids) from a fund, up to its amount. It closes after it opens, within a year. Closing early is for
+ * distinct ids) from a fund, up to its amount. It opens within a year and closes after it opens, within a
+ * year of opening. Closing early is for
  * motions whose ballots are final (otherwise the outcome can always change). Only a yes/no motion has an
  * effect. A ballot fits its motion: a choice its rule allows (a block or an objection with its reason), a
  * ranking or approvals of the motion's own options, each once. The SQL twins are the CHECK constraints of
@@ -39,6 +40,9 @@ export function motionProblem(terms: MotionTerms, now: Date): string | null {
   if ([...terms.body].length > 20_000) return 'a motion text has at most 20000 characters';
   if (terms.closesAt <= terms.opensAt) return 'a motion closes after it opens';
   if (terms.closesAt <= now) return 'a motion closes in the future';
+  if (terms.opensAt.getTime() - now.getTime() > MAX_MOTION_DAYS * 86_400_000) {
+    return `a motion opens within ${MAX_MOTION_DAYS} days`;
+  }
   if (terms.closesAt.getTime() - Math.max(terms.opensAt.getTime(), now.getTime()) > MAX_MOTION_DAYS * 86_400_000) {
     return `a motion is open for at most ${MAX_MOTION_DAYS} days`;
   }
@@ -51,6 +55,7 @@ export function motionProblem(terms: MotionTerms, now: Date): string | null {
     return 'ranked, approval and budget motions are decided by their ballots, under the MAJORITY rule';
   }
   if (terms.ballotKind !== 'YES_NO' && terms.effect !== null) return 'only a yes/no motion has an effect';
+  if (terms.ballotKind !== 'BUDGET' && terms.budget !== null) return 'only a budget motion has a budget';
   switch (terms.ballotKind) {
     case 'YES_NO':
       return terms.options.length === 0 ? null : 'a yes/no motion has no options';
@@ -58,6 +63,7 @@ export function motionProblem(terms: MotionTerms, now: Date): string | null {
     case 'APPROVAL':
       return optionsProblem(terms.options);
     case 'BUDGET':
+      if (terms.options.length > 0) return "a budget motion's options are its proposals: it has no other options";
       return terms.budget === null ? 'a budget motion has its budget' : budgetProblem(terms.budget);
   }
 }

@@ -32,6 +32,15 @@ export function presentError(error: GraphQLError): PresentedError {
     error.originalError instanceof GraphQLError
   ) {
     // Parse, validation (our query limits included) and coercion errors describe the client's request.
+    if (STACK_EXHAUSTED.test(error.message)) {
+      // A document nested past what the parser's recursion survives: say so, not what the engine said.
+      return {
+        formatted: shape(error, 'VALIDATION_FAILED', 'The document nests too deeply', {
+          reason: KERNEL_ERRORS.QUERY_TOO_DEEP.reason,
+        }),
+        internal: false,
+      };
+    }
     return { formatted: shape(error, 'VALIDATION_FAILED', error.message, requestErrorDetails(error)), internal: false };
   }
   const http = error.originalError as { statusCode?: unknown; code?: unknown; message: string };
@@ -52,6 +61,8 @@ export function presentError(error: GraphQLError): PresentedError {
     internal: true,
   };
 }
+
+const STACK_EXHAUSTED = /maximum call stack size exceeded/i;
 
 function findDomainError(error: GraphQLError): DomainError | undefined {
   let cause: unknown = error.originalError;

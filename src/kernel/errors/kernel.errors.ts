@@ -8,7 +8,10 @@ export const KERNEL_ERRORS = declareReasons('kernel', {
   INVALID_AMOUNT: ['VALIDATION_FAILED', 'An amount is not a decimal string of whole minor units, such as "1250".'],
   AMOUNT_OUT_OF_RANGE: ['VALIDATION_FAILED', 'An amount is outside the signed 64-bit range.'],
   INVALID_INT64: ['VALIDATION_FAILED', 'A counter is not a non-negative 64-bit integer as a decimal string.'],
-  INVALID_JSON_OBJECT: ['VALIDATION_FAILED', 'A JSONObject value is not a JSON object (a list, a scalar or null).'],
+  INVALID_JSON_OBJECT: [
+    'VALIDATION_FAILED',
+    'A JSONObject value is not a JSON object (a list, a scalar or null), or nests over 16 levels or 10 000 values.',
+  ],
   INVALID_ID: ['VALIDATION_FAILED', 'An id is not a UUID; `details.field` names it.'],
   INVALID_DATE: ['VALIDATION_FAILED', 'A date-time is not RFC 3339 with an offset, or outside the years 1 to 9999.'],
   INVALID_CURSOR: ['VALIDATION_FAILED', 'A page cursor was not produced by this list.'],

@@ -130,7 +130,7 @@ describe('approval requests', () => {
     });
     const view = await read(id);
     expect(view.result).toMatchObject({ amount: '25000' });
-    const late = await decide(app.steward as unknown as Member, id, 'APPROVE');
+    const late = await decide(treasurers[1]!, id, 'APPROVE');
     expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'REQUEST_CLOSED' } });
     expect(await balance(payeeAccount)).toBe('25000');
   });

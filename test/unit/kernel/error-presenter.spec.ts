@@ -9,7 +9,7 @@ import { DomainError } from '../../../src/kernel/errors/domain-error.js';
 import { KERNEL_ERRORS } from '../../../src/kernel/errors/kernel.errors.js';
 import { LEDGER_ERRORS } from '../../../src/ledger/ledger.errors.js';
 import { presentError } from '../../../src/kernel/errors/error-presenter.js';
-import { decodeCursor, encodeCursor } from '../../../src/kernel/graphql/cursor.js';
+import { decodeCursor, decodePositionCursor, encodeCursor, positionKey } from '../../../src/kernel/graphql/cursor.js';
 
 describe('presentError', () => {
   it('shows a DomainError with its code and details, keeping path and locations', () => {
@@ -23,6 +23,17 @@ describe('presentError', () => {
         message: 'Account would go past its credit limit',
         path: ['postTransaction'],
         extensions: { code: 'INSUFFICIENT_FUNDS', details: { reason: 'CREDIT_LIMIT_EXCEEDED', accountId: 'a1' } },
+      },
+    });
+  });
+
+  it("says a document nests too deeply, never what the engine said when the parser's stack ran out", () => {
+    const error = new GraphQLError('Maximum call stack size exceeded');
+    expect(presentError(error)).toEqual({
+      internal: false,
+      formatted: {
+        message: 'The document nests too deeply',
+        extensions: { code: 'VALIDATION_FAILED', details: { reason: 'QUERY_TOO_DEEP' } },
       },
     });
   });
@@ -189,5 +200,34 @@ describe('page cursors', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('position cursors', () => {
+  it('round-trip any instant and UUID', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.uuid(),
+        (createdAt, id) => {
+          const cursor = encodeCursor('motion', positionKey({ createdAt, id }));
+          expect(decodePositionCursor('motion', cursor)).toEqual({ at: createdAt, id });
+        },
+      ),
+    );
+  });
+
+  it("refuse an impossible instant, a non-UUID, another list's cursor, and anything hand-made", () => {
+    for (const key of [
+      '2026-02-30T00:00:00.000Z|0b9c3c1e-2f55-4c0e-9a53-7f2d0f8a1c01',
+      '2026-13-01T00:00:00.000Z|0b9c3c1e-2f55-4c0e-9a53-7f2d0f8a1c01',
+      '2026-01-01T00:00:00.000Z|------------------------------------',
+      '2026-01-01T00:00:00.000Z',
+    ]) {
+      expect(() => decodePositionCursor('motion', encodeCursor('motion', key))).toThrow(DomainError);
+    }
+    const other = encodeCursor('assembly', '2026-01-01T00:00:00.000Z|0b9c3c1e-2f55-4c0e-9a53-7f2d0f8a1c01');
+    expect(() => decodePositionCursor('motion', other)).toThrow(DomainError);
+    expect(decodePositionCursor('motion', null)).toBeNull();
   });
 });
