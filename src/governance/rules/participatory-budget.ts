@@ -31,18 +31,22 @@
  * proposals or ballots in the input.
  *
  * Finding the completion fast. Running the method once per minor unit is too slow at scale (10,000 voters
- * and shares of a few hundred units make thousands of runs), so the search skips ranges of raises whose
- * outcome provably cannot differ, and is exact. For a fixed sequence of funded proposals every remaining
- * share is non-decreasing in the raise t, so each proposal's ρ is non-increasing and its effective vote
- * count non-decreasing, and its supporters' money non-decreasing. Given the runs at t0 and t1 > t0 with the
- * same funded sequence, if in every round the winner's effective vote count at t0 beats every other
- * candidate's at t1 (or an upper bound of it; ties decided by the tie-break in the winner's favour), and
- * whatever is unaffordable at t1 is unaffordable at t0 too, then at every t between them each round has
- * the same winner: the outcome is the same on all of [t0, t1], and those raises need not be run. The search
- * doubles its step while such certificates hold and halves it when one fails, so it runs the method about
- * twice per change of outcome instead of once per minor unit. As a limit on everything, it runs at most
- * MAX_COMPLETION_RUNS times; past that it keeps the last outcome found within the budget and says so
- * (`completion.stoppedBecause = 'RUN_LIMIT'`), deterministically, so a recount still agrees.
+ * with shares of a few hundred units make hundreds of runs of a method that is itself ~10 ms), so the
+ * search skips ranges of raises whose outcome provably cannot differ, and is exact: its answer is the one
+ * running every raise would give (a property test checks it against exactly that). For a fixed sequence of
+ * funded proposals every remaining share is non-decreasing in the raise t, so each proposal's ρ is
+ * non-increasing, its effective vote count non-decreasing, and its supporters' money non-decreasing. Given
+ * the runs at t0 < t1 with the same winners in the same order, if in every round the winner beats every
+ * other remaining proposal at every t in [t0, t1], the outcome is the same on all of [t0, t1]; a run proves
+ * it round by round with two certificates (EqualSharesRun.certifyRound): a sandwich of the counts at the
+ * two ends, and, when counts are close, lines that bound the winner's ρ from above and the other's from
+ * below (their shares' growth bounded through the voters who never paid all they held). Unaffordable at t1
+ * means unaffordable before. The search steps 1, 2, 4, … from the last outcome (or straight to just before
+ * a change its linear prediction expects), and narrows down to one unit once a step fails to certify. It
+ * takes about four to five runs per change of outcome instead of one per minor unit. As a limit on
+ * everything, it runs the method at most MAX_COMPLETION_RUNS times; past that it keeps the last outcome
+ * certified within the budget and says so (`completion.stoppedBecause = 'RUN_LIMIT'`), deterministically,
+ * so a recount still agrees.
  *
  * Arithmetic: each run keeps every share as an integer numerator over one common denominator, scaled up
  * when a payment needs it, so comparisons are integer comparisons and no gcd runs in the inner loops; the
@@ -88,7 +92,7 @@ export interface BudgetOutcome {
   readonly budget: bigint;
   /** In the order they were funded. */
   readonly funded: readonly string[];
-  /** ≤ budget, always. */
+  /** ≤ budget, always (equalSharesAtRaise alone, at a large raise, may show more). */
   readonly spent: bigint;
   /** What each voter's share paid towards each funded proposal (EQUAL_SHARES; voters who paid nothing are left out); greedy: empty. */
   readonly payments: ReadonlyMap<string, ReadonlyMap<string, Rational>>;
