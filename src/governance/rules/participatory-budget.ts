@@ -299,8 +299,6 @@ function compareCounts(a: Count, b: Count): number {
 
 /** How a cost splits among shares: those below `threshold` pay all they hold, `payers` others pay ρ each. */
 interface Split {
-  /** What the shares hold together. */
-  readonly money: bigint;
   /** What the supporters paying ρ cover together: ρ = rest / payers (numerators over one denominator). */
   readonly rest: bigint;
   readonly payers: number;
@@ -324,7 +322,7 @@ function split(values: readonly bigint[], need: bigint): Split | null {
   let rest = need;
   let payers = BigInt(values.length);
   let threshold = (rest + payers - 1n) / payers;
-  if (lowest >= threshold) return { money, rest, payers: values.length, threshold };
+  if (lowest >= threshold) return { rest, payers: values.length, threshold };
   let rich: readonly bigint[] = values;
   for (;;) {
     const stillRich: bigint[] = [];
@@ -338,7 +336,7 @@ function split(values: readonly bigint[], need: bigint): Split | null {
     assert(payers > 0n && rest > 0n, 'an affordable proposal has someone paying a positive amount');
     threshold = (rest + payers - 1n) / payers;
   }
-  return { money, rest, payers: rich.length, threshold };
+  return { rest, payers: rich.length, threshold };
 }
 
 interface Evaluation extends Split {
@@ -488,16 +486,17 @@ class EqualSharesRun {
     const payments = withPayments ? new Map<number, Map<number, Rational>>() : null;
     let certified = baseline !== null;
     let cost = 0n;
+    // Candidates by bound, best first. Only a few bounds change in a round, so the order is kept from
+    // round to round and re-sorted (nearly sorted: about one comparison per candidate).
+    let order = [...remaining];
+    const byBound = (a: number, b: number): number =>
+      compareCounts(bound[b] as Count, bound[a] as Count) || (this.tieRank[a] as number) - (this.tieRank[b] as number);
 
     for (;;) {
       const round = rounds.length;
       const neverPoorBefore =
         baseline === null ? null : (voter: number) => (baseline.firstPoorRound[voter] as number) >= round;
-      const order = [...remaining].sort(
-        (a, b) =>
-          compareCounts(bound[b] as Count, bound[a] as Count) ||
-          (this.tieRank[a] as number) - (this.tieRank[b] as number),
-      );
+      order = order.filter((p) => remaining.has(p)).sort(byBound);
       let best = -1;
       let bestEvaluation: Evaluation | null = null;
       const exact = new Map<number, Evaluation>();
@@ -530,9 +529,9 @@ class EqualSharesRun {
           else exact.set(p, evaluation);
         }
       }
-      const tiedWith = [...exact]
-        .filter(([p, e]) => p !== best && compareCounts(e.count, winnerCount) === 0)
-        .map(([p]) => p);
+      const tiedWith = withPayments
+        ? [...exact].filter(([p, e]) => p !== best && compareCounts(e.count, winnerCount) === 0).map(([p]) => p)
+        : [];
       const counts = new Map([...exact].map(([p, e]) => [p, e.count]));
       rounds.push({ winner: best, evaluation: bestEvaluation, denominator: this.denominator, tiedWith, counts });
       remaining.delete(best);
