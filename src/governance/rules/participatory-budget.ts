@@ -49,9 +49,10 @@
  * so a recount still agrees.
  *
  * Arithmetic: each run keeps every share as an integer numerator over one common denominator, scaled up
- * when a payment needs it, so comparisons are integer comparisons and no gcd runs in the inner loops; the
- * sums are asserted exact (each funded proposal's payments add up to its cost). Reported payments are
- * Rationals.
+ * when a payment needs it, so comparisons are integer comparisons and no gcd runs in the inner loops;
+ * voters holding equal shares form a class, counted once (a 10,000-voter vote has a few hundred distinct
+ * shares among a proposal's supporters). The sums are asserted exact (each funded proposal's payments add
+ * up to its cost). Reported payments are Rationals.
  *
  * SQL twins: the governance migration's budget tables: CHECK (cost > 0) on proposals, CHECK (budget > 0),
  * UNIQUE (vote, voter) on ballots; the stored outcome's funded proposals are paid from the fund in one
@@ -307,43 +308,55 @@ interface Split {
 }
 
 /**
- * Splits `need` among `values` as equally as they allow, or null when together they hold less. Those who
- * hold less than an equal split of what remains pay all they hold; repeat until the rest can all pay the
- * same amount ρ. A share s is below rest/payers exactly when s < ceil(rest/payers).
+ * Splits `need` among shares as equally as they allow, or null when together they hold less: `sizes[i]`
+ * voters hold `values[i]` each. Those who hold less than an equal split of what remains pay all they hold;
+ * repeat until the rest can all pay the same amount ρ. A share s is below rest/payers exactly when
+ * s < ceil(rest/payers).
  */
-function split(values: readonly bigint[], need: bigint): Split | null {
+function split(values: readonly bigint[], sizes: readonly number[], need: bigint): Split | null {
   let money = 0n;
   let lowest: bigint | null = null;
-  for (const value of values) {
-    money += value;
+  let voters = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i] as bigint;
+    const size = sizes[i] as number;
+    money += size === 1 ? value : value * BigInt(size);
+    voters += size;
     if (lowest === null || value < lowest) lowest = value;
   }
   if (lowest === null || money < need) return null;
   let rest = need;
-  let payers = BigInt(values.length);
-  let threshold = (rest + payers - 1n) / payers;
-  if (lowest >= threshold) return { rest, payers: values.length, threshold };
-  let rich: readonly bigint[] = values;
+  let payers = voters;
+  let threshold = (rest + BigInt(payers) - 1n) / BigInt(payers);
+  if (lowest >= threshold) return { rest, payers, threshold };
+  let rich = values.map((_, i) => i);
   for (;;) {
-    const stillRich: bigint[] = [];
-    for (const value of rich) {
-      if (value >= threshold) stillRich.push(value);
-      else rest -= value;
+    const stillRich: number[] = [];
+    for (const i of rich) {
+      const value = values[i] as bigint;
+      if (value >= threshold) {
+        stillRich.push(i);
+      } else {
+        const size = sizes[i] as number;
+        rest -= size === 1 ? value : value * BigInt(size);
+        payers -= size;
+      }
     }
     if (stillRich.length === rich.length) break;
     rich = stillRich;
-    payers = BigInt(rich.length);
-    assert(payers > 0n && rest > 0n, 'an affordable proposal has someone paying a positive amount');
-    threshold = (rest + payers - 1n) / payers;
+    assert(payers > 0 && rest > 0n, 'an affordable proposal has someone paying a positive amount');
+    threshold = (rest + BigInt(payers) - 1n) / BigInt(payers);
   }
-  return { rest, payers: rich.length, threshold };
+  return { rest, payers, threshold };
 }
 
 interface Evaluation extends Split {
   /** The effective vote count cost/ρ. */
   readonly count: Count;
-  /** The supporters' shares when evaluated, in the order of `supporters`. */
+  /** The share classes among the supporters, the share (numerator) of each and how many supporters hold it. */
+  readonly classes: readonly number[];
   readonly values: readonly bigint[];
+  readonly sizes: readonly number[];
   /** Supporters paying all they hold who never paid all they held before, in the baseline run. */
   readonly poorNeverPoorBefore: number;
 }
@@ -351,6 +364,8 @@ interface Evaluation extends Split {
 interface Round {
   readonly winner: number;
   readonly evaluation: Evaluation;
+  /** The share class of each of the winner's supporters when it was chosen, in the order of `supporters`. */
+  readonly supporterClasses: Int32Array;
   /** The common denominator when the winner was chosen. */
   readonly denominator: bigint;
   /** Proposals whose effective vote count equalled the winner's, lost by the tie-break (reported runs). */
@@ -374,47 +389,75 @@ interface Run {
 }
 
 const NEVER = 0x7fffffff;
+/** The share class of voters who hold nothing. */
+const EMPTY = 1;
 
 class EqualSharesRun {
   /**
-   * Each voter's remaining share, as a numerator over the denominator of the voter's epoch. The common
-   * denominator grows when a payment needs it (an epoch); a voter's numerator is brought up to date only
-   * when read (`share`), so voters nobody reads are not rescaled round after round.
+   * Voters holding the same share are one class: they are interchangeable for every sum and comparison of
+   * a round, so the arithmetic is done once per class (a class of a proposal's supporters splits when
+   * some of its members pay for a proposal and others do not). Each class's share is a numerator over the
+   * denominator of the class's epoch: the common denominator grows when a payment needs it (a new epoch),
+   * and a class's numerator is brought up to date only when read.
    */
-  private readonly shares: bigint[];
-  private readonly epochOf: Int32Array;
+  private readonly classOf: Int32Array;
+  private readonly classValue: bigint[];
+  private readonly classEpoch: number[];
+  private readonly classSize: number[];
   /** For each epoch, what its numerators must be multiplied by to be over the current denominator. */
   private readonly sinceEpoch: bigint[] = [1n];
   private denominator: bigint;
   private readonly firstPoorRound: Int32Array;
   private readonly shortfalls = new Map<number, bigint>();
+  /** Scratch space indexed by class, valid where `seen` holds the current stamp. */
+  private seen = new Int32Array(64);
+  private slot = new Int32Array(64);
+  private stamp = 0;
 
   constructor(
     private readonly election: Election,
     private readonly tieRank: Int32Array,
     readonly raise: bigint,
   ) {
-    const n = BigInt(election.voters.length);
-    // Share = budget/n + raise = (budget + raise·n)/n.
-    this.denominator = n;
-    this.shares = new Array<bigint>(election.voters.length).fill(election.budget + raise * n);
-    this.epochOf = new Int32Array(election.voters.length);
-    this.firstPoorRound = new Int32Array(election.voters.length).fill(NEVER);
+    const n = election.voters.length;
+    // Share = budget/n + raise = (budget + raise·n)/n: class 0 holds it, EMPTY holds nothing.
+    this.denominator = BigInt(n);
+    this.classOf = new Int32Array(n);
+    this.classValue = [election.budget + raise * BigInt(n), 0n];
+    this.classEpoch = [0, 0];
+    this.classSize = [n, 0];
+    this.firstPoorRound = new Int32Array(n).fill(NEVER);
   }
 
   private cost(p: number): bigint {
     return this.election.costs[p] as bigint;
   }
 
-  /** A voter's share as a numerator over the current denominator. */
-  private share(voter: number): bigint {
-    const epoch = this.epochOf[voter] as number;
+  /** A class's share as a numerator over the current denominator. */
+  private value(shareClass: number): bigint {
+    const epoch = this.classEpoch[shareClass] as number;
     const current = this.sinceEpoch.length - 1;
-    if (epoch === current) return this.shares[voter] as bigint;
-    const share = (this.shares[voter] as bigint) * (this.sinceEpoch[epoch] as bigint);
-    this.shares[voter] = share;
-    this.epochOf[voter] = current;
-    return share;
+    if (epoch === current) return this.classValue[shareClass] as bigint;
+    const value = (this.classValue[shareClass] as bigint) * (this.sinceEpoch[epoch] as bigint);
+    this.classValue[shareClass] = value;
+    this.classEpoch[shareClass] = current;
+    return value;
+  }
+
+  private newClass(value: bigint): number {
+    this.classValue.push(value);
+    this.classEpoch.push(this.sinceEpoch.length - 1);
+    this.classSize.push(0);
+    const size = this.classValue.length;
+    if (size > this.seen.length) {
+      const seen = new Int32Array(size * 2);
+      seen.set(this.seen);
+      this.seen = seen;
+      const slot = new Int32Array(size * 2);
+      slot.set(this.slot);
+      this.slot = slot;
+    }
+    return size - 1;
   }
 
   /** Multiplies the common denominator by `scale`: a new epoch. */
@@ -441,27 +484,41 @@ class EqualSharesRun {
 
   private evaluate(p: number, neverPoorBefore: ((voter: number) => boolean) | null): Evaluation | null {
     const supporters = this.election.supporters[p] as Int32Array;
-    const values = new Array<bigint>(supporters.length);
-    for (let i = 0; i < supporters.length; i += 1) values[i] = this.share(supporters[i] as number);
+    const stamp = (this.stamp += 1);
+    const classes: number[] = [];
+    const sizes: number[] = [];
+    for (let i = 0; i < supporters.length; i += 1) {
+      const shareClass = this.classOf[supporters[i] as number] as number;
+      if (this.seen[shareClass] !== stamp) {
+        this.seen[shareClass] = stamp;
+        this.slot[shareClass] = classes.length;
+        classes.push(shareClass);
+        sizes.push(1);
+      } else {
+        const at = this.slot[shareClass] as number;
+        sizes[at] = (sizes[at] as number) + 1;
+      }
+    }
+    const values = classes.map((shareClass) => this.value(shareClass));
     const need = this.cost(p) * this.denominator;
-    const found = split(values, need);
+    const found = split(values, sizes, need);
     if (found === null) {
       let money = 0n;
-      for (const value of values) money += value;
+      values.forEach((value, i) => (money += value * BigInt(sizes[i] as number)));
       this.shortfalls.set(p, (money << KEY_BITS) / need);
       return null;
     }
     let poorNeverPoorBefore = 0;
-    if (neverPoorBefore !== null && found.payers < values.length) {
-      for (let i = 0; i < values.length; i += 1) {
-        if ((values[i] as bigint) < found.threshold && neverPoorBefore(supporters[i] as number)) {
-          poorNeverPoorBefore += 1;
-        }
+    if (neverPoorBefore !== null && found.payers < supporters.length) {
+      for (let i = 0; i < supporters.length; i += 1) {
+        const voter = supporters[i] as number;
+        const value = values[this.slot[this.classOf[voter] as number] as number] as bigint;
+        if (value < found.threshold && neverPoorBefore(voter)) poorNeverPoorBefore += 1;
       }
     }
     // count = cost/ρ = cost · payers · denominator / rest.
     const effective = count(this.cost(p) * BigInt(found.payers) * this.denominator, found.rest);
-    return { ...found, count: effective, values, poorNeverPoorBefore };
+    return { ...found, count: effective, classes, values, sizes, poorNeverPoorBefore };
   }
 
   /**
@@ -533,7 +590,18 @@ class EqualSharesRun {
         ? [...exact].filter(([p, e]) => p !== best && compareCounts(e.count, winnerCount) === 0).map(([p]) => p)
         : [];
       const counts = new Map([...exact].map(([p, e]) => [p, e.count]));
-      rounds.push({ winner: best, evaluation: bestEvaluation, denominator: this.denominator, tiedWith, counts });
+      const supporterClasses = Int32Array.from(
+        election.supporters[best] as Int32Array,
+        (voter) => this.classOf[voter] as number,
+      );
+      rounds.push({
+        winner: best,
+        evaluation: bestEvaluation,
+        supporterClasses,
+        denominator: this.denominator,
+        tiedWith,
+        counts,
+      });
       remaining.delete(best);
       cost += this.cost(best);
       this.charge(best, bestEvaluation, round, payments);
@@ -611,15 +679,32 @@ class EqualSharesRun {
   private winnerRhoBound(baseline: Run, round: number, base: Round, delta: bigint): Fraction {
     const supporters = this.election.supporters[base.winner] as Int32Array;
     const step = delta * base.denominator;
-    const grown = base.evaluation.values.map((value, i) =>
-      (baseline.firstPoorRound[supporters[i] as number] as number) >= round ? value + step : value,
-    );
-    const found = split(grown, this.cost(base.winner) * base.denominator);
+    const slotOf = new Map(base.evaluation.classes.map((shareClass, i) => [shareClass, i]));
+    // Groups: (class, in R or not) → how many supporters; R's share grows by `step`.
+    const groups = new Map<number, number>();
+    for (let i = 0; i < supporters.length; i += 1) {
+      const slot = slotOf.get(base.supporterClasses[i] as number) as number;
+      const grows = (baseline.firstPoorRound[supporters[i] as number] as number) >= round;
+      const key = 2 * slot + (grows ? 1 : 0);
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    const values: bigint[] = [];
+    const sizes: number[] = [];
+    for (const [key, size] of groups) {
+      const value = base.evaluation.values[key >> 1] as bigint;
+      values.push(key % 2 === 1 ? value + step : value);
+      sizes.push(size);
+    }
+    const found = split(values, sizes, this.cost(base.winner) * base.denominator);
     assert(found !== null, 'more money still covers the cost');
     return { num: found.rest, den: BigInt(found.payers) * base.denominator };
   }
 
-  /** The winner's supporters pay: ρ each, or all they hold when that is less. */
+  /**
+   * The winner's supporters pay: ρ each, or all they hold when that is less. Each class of supporters moves
+   * to a class holding what it has left (the class itself when all its members pay; EMPTY when they paid
+   * all they held).
+   */
   private charge(
     winner: number,
     evaluation: Evaluation,
@@ -635,24 +720,59 @@ class EqualSharesRun {
     const rho = evaluation.rest / common;
     if (scale !== 1n) this.rescale(scale);
     const rhoValue = payments === null ? null : rational(rho, this.denominator);
+
+    const { classes, sizes } = evaluation;
+    const target = new Int32Array(classes.length);
+    const pays = new Array<bigint>(classes.length);
     let paid = 0n;
     let payingRho = 0;
-    for (let i = 0; i < supporters.length; i += 1) {
-      const voter = supporters[i] as number;
-      const share = this.share(voter);
-      const pays = share < rho ? share : rho;
-      if (pays === rho) payingRho += 1;
-      else if ((this.firstPoorRound[voter] as number) === NEVER) this.firstPoorRound[voter] = round;
-      paid += pays;
-      this.shares[voter] = share - pays;
-      if (payments !== null && pays > 0n) {
-        const mine = payments.get(voter) ?? new Map<number, Rational>();
-        mine.set(winner, pays === rho ? (rhoValue as Rational) : rational(pays, this.denominator));
-        payments.set(voter, mine);
+    classes.forEach((shareClass, i) => {
+      const value = this.value(shareClass);
+      const size = sizes[i] as number;
+      pays[i] = value < rho ? value : rho;
+      paid += pays[i] * BigInt(size);
+      if (value < rho) {
+        target[i] = EMPTY;
+      } else {
+        payingRho += size;
+        if (size === this.classSize[shareClass]) {
+          target[i] = shareClass;
+          this.classValue[shareClass] = value - rho;
+        } else {
+          target[i] = this.newClass(value - rho);
+        }
       }
-    }
+    });
     assert(payingRho === evaluation.payers, 'the voters paying ρ are those the evaluation found');
     assert(paid === this.cost(winner) * this.denominator, 'payments cover the cost exactly');
+
+    const stamp = (this.stamp += 1);
+    classes.forEach((shareClass, i) => {
+      this.seen[shareClass] = stamp;
+      this.slot[shareClass] = i;
+    });
+    const amounts =
+      payments === null
+        ? null
+        : pays.map((amount) => (amount === rho ? (rhoValue as Rational) : rational(amount, this.denominator)));
+    for (let i = 0; i < supporters.length; i += 1) {
+      const voter = supporters[i] as number;
+      const from = this.classOf[voter] as number;
+      assert(this.seen[from] === stamp, 'every supporter was counted in the evaluation');
+      const at = this.slot[from] as number;
+      const to = target[at] as number;
+      if (to !== from) {
+        this.classOf[voter] = to;
+        this.classSize[from] = (this.classSize[from] as number) - 1;
+        this.classSize[to] = (this.classSize[to] as number) + 1;
+      }
+      if (to === EMPTY && (this.firstPoorRound[voter] as number) === NEVER) this.firstPoorRound[voter] = round;
+      if (amounts !== null && (pays[at] as bigint) > 0n) {
+        const mine = payments?.get(voter) ?? new Map<number, Rational>();
+        mine.set(winner, amounts[at] as Rational);
+        payments?.set(voter, mine);
+      }
+    }
   }
 }
 

@@ -455,6 +455,29 @@ function exactSum(values: Iterable<Rational>): Rational {
   return sum([...byDenominator].map(([denominator, numerator]) => r(numerator, denominator)));
 }
 
+/** Many voters casting a few distinct ballots: voters holding equal shares are counted together. */
+const crowdArb = fc
+  .record({
+    costs: fc.array(fc.bigInt({ min: 1n, max: 2000n }), { minLength: 1, maxLength: 5 }),
+    patterns: fc.integer({ min: 1, max: 4 }),
+    voters: fc.integer({ min: 10, max: 40 }),
+    budget: fc.bigInt({ min: 1n, max: 4000n }),
+  })
+  .chain(({ costs, patterns, voters, budget }) => {
+    const ids = costs.map((_, i) => `p${i}`);
+    return fc.record({
+      budget: fc.constant(budget),
+      proposals: fc.constant(costs.map((cost, i) => ({ id: ids[i] as string, cost }))),
+      patterns: fc.array(fc.subarray(ids), { minLength: patterns, maxLength: patterns }),
+      choices: fc.array(fc.nat(patterns - 1), { minLength: voters, maxLength: voters }),
+    });
+  })
+  .map(({ budget, proposals, patterns, choices }) => ({
+    budget,
+    proposals,
+    ballots: choices.map((choice, v) => ({ voter: `voter-${v}`, approved: patterns[choice] ?? [] })),
+  }));
+
 /** Every funded cost paid exactly, only by its supporters, and nobody paying more than the share. */
 function expectExact(outcome: BudgetOutcome, ballots: readonly BudgetBallot[], proposals: readonly BudgetProposal[]) {
   expect(outcome.spent <= outcome.budget).toBe(true);
@@ -484,6 +507,16 @@ describe('budget votes: properties', () => {
         expect(comparable(outcome)).toEqual(comparable(referenceEqualShares(budget, proposals, ballots)));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('so it does for crowds casting a few distinct ballots', () => {
+    fc.assert(
+      fc.property(crowdArb, ({ budget, proposals, ballots }) => {
+        const outcome = equalShares(budget, proposals, ballots);
+        expect(comparable(outcome)).toEqual(comparable(referenceEqualShares(budget, proposals, ballots)));
+      }),
+      { numRuns: 40 },
     );
   });
 
