@@ -31,23 +31,28 @@
  * proposals or ballots in the input.
  *
  * Finding the completion fast. Running the method once per minor unit is too slow at scale (10,000 voters
- * and shares of a few hundred units make thousands of runs), so the search skips ranges of raises whose
- * outcome provably cannot differ, and is exact. For a fixed sequence of funded proposals every remaining
- * share is non-decreasing in the raise t, so each proposal's ρ is non-increasing and its effective vote
- * count non-decreasing, and its supporters' money non-decreasing. Given the runs at t0 and t1 > t0 with the
- * same funded sequence, if in every round the winner's effective vote count at t0 beats every other
- * candidate's at t1 (or an upper bound of it; ties decided by the tie-break in the winner's favour), and
- * whatever is unaffordable at t1 is unaffordable at t0 too, then at every t between them each round has
- * the same winner: the outcome is the same on all of [t0, t1], and those raises need not be run. The search
- * doubles its step while such certificates hold and halves it when one fails, so it runs the method about
- * twice per change of outcome instead of once per minor unit. As a limit on everything, it runs at most
- * MAX_COMPLETION_RUNS times; past that it keeps the last outcome found within the budget and says so
- * (`completion.stoppedBecause = 'RUN_LIMIT'`), deterministically, so a recount still agrees.
+ * with shares of a few hundred units make hundreds of runs of a method that is itself ~10 ms), so the
+ * search skips ranges of raises whose outcome provably cannot differ, and is exact: its answer is the one
+ * running every raise would give (a property test checks it against exactly that). For a fixed sequence of
+ * funded proposals every remaining share is non-decreasing in the raise t, so each proposal's ρ is
+ * non-increasing, its effective vote count non-decreasing, and its supporters' money non-decreasing. Given
+ * the runs at t0 < t1 with the same winners in the same order, if in every round the winner beats every
+ * other remaining proposal at every t in [t0, t1], the outcome is the same on all of [t0, t1]; a run proves
+ * it round by round with two certificates (EqualSharesRun.certifyRound): a sandwich of the counts at the
+ * two ends, and, when counts are close, lines that bound the winner's ρ from above and the other's from
+ * below (their shares' growth bounded through the voters who never paid all they held). Unaffordable at t1
+ * means unaffordable before. The search steps 1, 2, 4, … from the last outcome (or straight to just before
+ * a change its linear prediction expects), and narrows down to one unit once a step fails to certify. It
+ * takes about four to five runs per change of outcome instead of one per minor unit. As a limit on
+ * everything, it runs the method at most MAX_COMPLETION_RUNS times; past that it keeps the last outcome
+ * certified within the budget and says so (`completion.stoppedBecause = 'RUN_LIMIT'`), deterministically,
+ * so a recount still agrees.
  *
  * Arithmetic: each run keeps every share as an integer numerator over one common denominator, scaled up
- * when a payment needs it, so comparisons are integer comparisons and no gcd runs in the inner loops; the
- * sums are asserted exact (each funded proposal's payments add up to its cost). Reported payments are
- * Rationals.
+ * when a payment needs it, so comparisons are integer comparisons and no gcd runs in the inner loops;
+ * voters holding equal shares form a class, counted once (a 10,000-voter vote has a few hundred distinct
+ * shares among a proposal's supporters). The sums are asserted exact (each funded proposal's payments add
+ * up to its cost). Reported payments are Rationals.
  *
  * SQL twins: the governance migration's budget tables: CHECK (cost > 0) on proposals, CHECK (budget > 0),
  * UNIQUE (vote, voter) on ballots; the stored outcome's funded proposals are paid from the fund in one
@@ -88,7 +93,7 @@ export interface BudgetOutcome {
   readonly budget: bigint;
   /** In the order they were funded. */
   readonly funded: readonly string[];
-  /** ≤ budget, always. */
+  /** ≤ budget, always (equalSharesAtRaise alone, at a large raise, may show more). */
   readonly spent: bigint;
   /** What each voter's share paid towards each funded proposal (EQUAL_SHARES; voters who paid nothing are left out); greedy: empty. */
   readonly payments: ReadonlyMap<string, ReadonlyMap<string, Rational>>;
@@ -100,7 +105,7 @@ export interface BudgetOutcome {
   readonly ties: readonly BudgetTie[];
   /** EQUAL_SHARES: each voter's share in the kept run (budget/n raised by the completion); greedy: null. */
   readonly voterShare: Rational | null;
-  /** EQUAL_SHARES: how the completion ended; greedy: null. */
+  /** EQUAL_SHARES: how the completion ended; greedy and equalSharesAtRaise: null. */
   readonly completion: {
     /** Minor units added to every voter's share. */
     readonly raisedBy: bigint;
@@ -282,8 +287,11 @@ interface Count extends Fraction {
   readonly key: bigint;
 }
 
+const KEY_BITS = 32n;
+const KEY_ONE = 1n << KEY_BITS;
+
 function count(num: bigint, den: bigint): Count {
-  return { num, den, key: (num << 32n) / den };
+  return { num, den, key: (num << KEY_BITS) / den };
 }
 
 function compareCounts(a: Count, b: Count): number {
@@ -300,43 +308,55 @@ interface Split {
 }
 
 /**
- * Splits `need` among `values` as equally as they allow, or null when together they hold less. Those who
- * hold less than an equal split of what remains pay all they hold; repeat until the rest can all pay the
- * same amount ρ. A share s is below rest/payers exactly when s < ceil(rest/payers).
+ * Splits `need` among shares as equally as they allow, or null when together they hold less: `sizes[i]`
+ * voters hold `values[i]` each. Those who hold less than an equal split of what remains pay all they hold;
+ * repeat until the rest can all pay the same amount ρ. A share s is below rest/payers exactly when
+ * s < ceil(rest/payers).
  */
-function split(values: readonly bigint[], need: bigint): Split | null {
+function split(values: readonly bigint[], sizes: readonly number[], need: bigint): Split | null {
   let money = 0n;
   let lowest: bigint | null = null;
-  for (const value of values) {
-    money += value;
+  let voters = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i] as bigint;
+    const size = sizes[i] as number;
+    money += size === 1 ? value : value * BigInt(size);
+    voters += size;
     if (lowest === null || value < lowest) lowest = value;
   }
   if (lowest === null || money < need) return null;
   let rest = need;
-  let payers = BigInt(values.length);
-  let threshold = (rest + payers - 1n) / payers;
-  if (lowest >= threshold) return { rest, payers: values.length, threshold };
-  let rich: readonly bigint[] = values;
+  let payers = voters;
+  let threshold = (rest + BigInt(payers) - 1n) / BigInt(payers);
+  if (lowest >= threshold) return { rest, payers, threshold };
+  let rich = values.map((_, i) => i);
   for (;;) {
-    const stillRich: bigint[] = [];
-    for (const value of rich) {
-      if (value >= threshold) stillRich.push(value);
-      else rest -= value;
+    const stillRich: number[] = [];
+    for (const i of rich) {
+      const value = values[i] as bigint;
+      if (value >= threshold) {
+        stillRich.push(i);
+      } else {
+        const size = sizes[i] as number;
+        rest -= size === 1 ? value : value * BigInt(size);
+        payers -= size;
+      }
     }
     if (stillRich.length === rich.length) break;
     rich = stillRich;
-    payers = BigInt(rich.length);
-    assert(payers > 0n && rest > 0n, 'an affordable proposal has someone paying a positive amount');
-    threshold = (rest + payers - 1n) / payers;
+    assert(payers > 0 && rest > 0n, 'an affordable proposal has someone paying a positive amount');
+    threshold = (rest + BigInt(payers) - 1n) / BigInt(payers);
   }
-  return { rest, payers: rich.length, threshold };
+  return { rest, payers, threshold };
 }
 
 interface Evaluation extends Split {
   /** The effective vote count cost/ρ. */
   readonly count: Count;
-  /** The supporters' shares when evaluated, in the order of `supporters`. */
+  /** The share classes among the supporters, the share (numerator) of each and how many supporters hold it. */
+  readonly classes: readonly number[];
   readonly values: readonly bigint[];
+  readonly sizes: readonly number[];
   /** Supporters paying all they hold who never paid all they held before, in the baseline run. */
   readonly poorNeverPoorBefore: number;
 }
@@ -344,10 +364,14 @@ interface Evaluation extends Split {
 interface Round {
   readonly winner: number;
   readonly evaluation: Evaluation;
+  /** The share class of each of the winner's supporters when it was chosen, in the order of `supporters`. */
+  readonly supporterClasses: Int32Array;
   /** The common denominator when the winner was chosen. */
   readonly denominator: bigint;
   /** Proposals whose effective vote count equalled the winner's, lost by the tie-break (reported runs). */
   readonly tiedWith: readonly number[];
+  /** The exact effective vote counts found in this round (the winner's and others'). */
+  readonly counts: ReadonlyMap<number, Count>;
 }
 
 interface Run {
@@ -358,51 +382,82 @@ interface Run {
   readonly certified: boolean;
   /** Each voter's first round of paying all they held (NEVER if none). */
   readonly firstPoorRound: Int32Array;
+  /** For proposals found unaffordable: floor(2^32 · money / cost) of their supporters when found so. */
+  readonly shortfalls: ReadonlyMap<number, bigint>;
   /** voter index → (proposal index → payment), when asked for. */
   readonly payments: Map<number, Map<number, Rational>> | null;
 }
 
 const NEVER = 0x7fffffff;
+/** The share class of voters who hold nothing. */
+const EMPTY = 1;
 
 class EqualSharesRun {
   /**
-   * Each voter's remaining share, as a numerator over the denominator of the voter's epoch. The common
-   * denominator grows when a payment needs it (an epoch); a voter's numerator is brought up to date only
-   * when read (`share`), so voters nobody reads are not rescaled round after round.
+   * Voters holding the same share are one class: they are interchangeable for every sum and comparison of
+   * a round, so the arithmetic is done once per class (a class of a proposal's supporters splits when
+   * some of its members pay for a proposal and others do not). Each class's share is a numerator over the
+   * denominator of the class's epoch: the common denominator grows when a payment needs it (a new epoch),
+   * and a class's numerator is brought up to date only when read.
    */
-  private readonly shares: bigint[];
-  private readonly epochOf: Int32Array;
+  private readonly classOf: Int32Array;
+  private readonly classValue: bigint[];
+  private readonly classEpoch: number[];
+  private readonly classSize: number[];
   /** For each epoch, what its numerators must be multiplied by to be over the current denominator. */
   private readonly sinceEpoch: bigint[] = [1n];
   private denominator: bigint;
   private readonly firstPoorRound: Int32Array;
+  private readonly shortfalls = new Map<number, bigint>();
+  /** Scratch space indexed by class, valid where `seen` holds the current stamp. */
+  private seen = new Int32Array(64);
+  private slot = new Int32Array(64);
+  private stamp = 0;
 
   constructor(
     private readonly election: Election,
     private readonly tieRank: Int32Array,
     readonly raise: bigint,
   ) {
-    const n = BigInt(election.voters.length);
-    // Share = budget/n + raise = (budget + raise·n)/n.
-    this.denominator = n;
-    this.shares = new Array<bigint>(election.voters.length).fill(election.budget + raise * n);
-    this.epochOf = new Int32Array(election.voters.length);
-    this.firstPoorRound = new Int32Array(election.voters.length).fill(NEVER);
+    const n = election.voters.length;
+    // Share = budget/n + raise = (budget + raise·n)/n: class 0 holds it, EMPTY holds nothing.
+    this.denominator = BigInt(n);
+    this.classOf = new Int32Array(n);
+    this.classValue = [election.budget + raise * BigInt(n), 0n];
+    this.classEpoch = [0, 0];
+    this.classSize = [n, 0];
+    this.firstPoorRound = new Int32Array(n).fill(NEVER);
   }
 
   private cost(p: number): bigint {
     return this.election.costs[p] as bigint;
   }
 
-  /** A voter's share as a numerator over the current denominator. */
-  private share(voter: number): bigint {
-    const epoch = this.epochOf[voter] as number;
+  /** A class's share as a numerator over the current denominator. */
+  private value(shareClass: number): bigint {
+    const epoch = this.classEpoch[shareClass] as number;
     const current = this.sinceEpoch.length - 1;
-    if (epoch === current) return this.shares[voter] as bigint;
-    const share = (this.shares[voter] as bigint) * (this.sinceEpoch[epoch] as bigint);
-    this.shares[voter] = share;
-    this.epochOf[voter] = current;
-    return share;
+    if (epoch === current) return this.classValue[shareClass] as bigint;
+    const value = (this.classValue[shareClass] as bigint) * (this.sinceEpoch[epoch] as bigint);
+    this.classValue[shareClass] = value;
+    this.classEpoch[shareClass] = current;
+    return value;
+  }
+
+  private newClass(value: bigint): number {
+    this.classValue.push(value);
+    this.classEpoch.push(this.sinceEpoch.length - 1);
+    this.classSize.push(0);
+    const size = this.classValue.length;
+    if (size > this.seen.length) {
+      const seen = new Int32Array(size * 2);
+      seen.set(this.seen);
+      this.seen = seen;
+      const slot = new Int32Array(size * 2);
+      slot.set(this.slot);
+      this.slot = slot;
+    }
+    return size - 1;
   }
 
   /** Multiplies the common denominator by `scale`: a new epoch. */
@@ -429,21 +484,41 @@ class EqualSharesRun {
 
   private evaluate(p: number, neverPoorBefore: ((voter: number) => boolean) | null): Evaluation | null {
     const supporters = this.election.supporters[p] as Int32Array;
-    const values = new Array<bigint>(supporters.length);
-    for (let i = 0; i < supporters.length; i += 1) values[i] = this.share(supporters[i] as number);
-    const found = split(values, this.cost(p) * this.denominator);
-    if (found === null) return null;
+    const stamp = (this.stamp += 1);
+    const classes: number[] = [];
+    const sizes: number[] = [];
+    for (let i = 0; i < supporters.length; i += 1) {
+      const shareClass = this.classOf[supporters[i] as number] as number;
+      if (this.seen[shareClass] !== stamp) {
+        this.seen[shareClass] = stamp;
+        this.slot[shareClass] = classes.length;
+        classes.push(shareClass);
+        sizes.push(1);
+      } else {
+        const at = this.slot[shareClass] as number;
+        sizes[at] = (sizes[at] as number) + 1;
+      }
+    }
+    const values = classes.map((shareClass) => this.value(shareClass));
+    const need = this.cost(p) * this.denominator;
+    const found = split(values, sizes, need);
+    if (found === null) {
+      let money = 0n;
+      values.forEach((value, i) => (money += value * BigInt(sizes[i] as number)));
+      this.shortfalls.set(p, (money << KEY_BITS) / need);
+      return null;
+    }
     let poorNeverPoorBefore = 0;
-    if (neverPoorBefore !== null && found.payers < values.length) {
-      for (let i = 0; i < values.length; i += 1) {
-        if ((values[i] as bigint) < found.threshold && neverPoorBefore(supporters[i] as number)) {
-          poorNeverPoorBefore += 1;
-        }
+    if (neverPoorBefore !== null && found.payers < supporters.length) {
+      for (let i = 0; i < supporters.length; i += 1) {
+        const voter = supporters[i] as number;
+        const value = values[this.slot[this.classOf[voter] as number] as number] as bigint;
+        if (value < found.threshold && neverPoorBefore(voter)) poorNeverPoorBefore += 1;
       }
     }
     // count = cost/ρ = cost · payers · denominator / rest.
     const effective = count(this.cost(p) * BigInt(found.payers) * this.denominator, found.rest);
-    return { ...found, count: effective, values, poorNeverPoorBefore };
+    return { ...found, count: effective, classes, values, sizes, poorNeverPoorBefore };
   }
 
   /**
@@ -468,16 +543,17 @@ class EqualSharesRun {
     const payments = withPayments ? new Map<number, Map<number, Rational>>() : null;
     let certified = baseline !== null;
     let cost = 0n;
+    // Candidates by bound, best first. Only a few bounds change in a round, so the order is kept from
+    // round to round and re-sorted (nearly sorted: about one comparison per candidate).
+    let order = [...remaining];
+    const byBound = (a: number, b: number): number =>
+      compareCounts(bound[b] as Count, bound[a] as Count) || (this.tieRank[a] as number) - (this.tieRank[b] as number);
 
     for (;;) {
       const round = rounds.length;
       const neverPoorBefore =
         baseline === null ? null : (voter: number) => (baseline.firstPoorRound[voter] as number) >= round;
-      const order = [...remaining].sort(
-        (a, b) =>
-          compareCounts(bound[b] as Count, bound[a] as Count) ||
-          (this.tieRank[a] as number) - (this.tieRank[b] as number),
-      );
+      order = order.filter((p) => remaining.has(p)).sort(byBound);
       let best = -1;
       let bestEvaluation: Evaluation | null = null;
       const exact = new Map<number, Evaluation>();
@@ -510,16 +586,36 @@ class EqualSharesRun {
           else exact.set(p, evaluation);
         }
       }
-      const tiedWith = [...exact]
-        .filter(([p, e]) => p !== best && compareCounts(e.count, winnerCount) === 0)
-        .map(([p]) => p);
-      rounds.push({ winner: best, evaluation: bestEvaluation, denominator: this.denominator, tiedWith });
+      const tiedWith = withPayments
+        ? [...exact].filter(([p, e]) => p !== best && compareCounts(e.count, winnerCount) === 0).map(([p]) => p)
+        : [];
+      const counts = new Map([...exact].map(([p, e]) => [p, e.count]));
+      const supporterClasses = Int32Array.from(
+        election.supporters[best] as Int32Array,
+        (voter) => this.classOf[voter] as number,
+      );
+      rounds.push({
+        winner: best,
+        evaluation: bestEvaluation,
+        supporterClasses,
+        denominator: this.denominator,
+        tiedWith,
+        counts,
+      });
       remaining.delete(best);
       cost += this.cost(best);
       this.charge(best, bestEvaluation, round, payments);
     }
     if (certified && baseline !== null && baseline.rounds.length !== rounds.length) certified = false;
-    return { raise: this.raise, rounds, cost, certified, firstPoorRound: this.firstPoorRound, payments };
+    return {
+      raise: this.raise,
+      rounds,
+      cost,
+      certified,
+      firstPoorRound: this.firstPoorRound,
+      shortfalls: this.shortfalls,
+      payments,
+    };
   }
 
   /**
@@ -583,15 +679,32 @@ class EqualSharesRun {
   private winnerRhoBound(baseline: Run, round: number, base: Round, delta: bigint): Fraction {
     const supporters = this.election.supporters[base.winner] as Int32Array;
     const step = delta * base.denominator;
-    const grown = base.evaluation.values.map((value, i) =>
-      (baseline.firstPoorRound[supporters[i] as number] as number) >= round ? value + step : value,
-    );
-    const found = split(grown, this.cost(base.winner) * base.denominator);
+    const slotOf = new Map(base.evaluation.classes.map((shareClass, i) => [shareClass, i]));
+    // Groups: (class, in R or not) → how many supporters; R's share grows by `step`.
+    const groups = new Map<number, number>();
+    for (let i = 0; i < supporters.length; i += 1) {
+      const slot = slotOf.get(base.supporterClasses[i] as number) as number;
+      const grows = (baseline.firstPoorRound[supporters[i] as number] as number) >= round;
+      const key = 2 * slot + (grows ? 1 : 0);
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    const values: bigint[] = [];
+    const sizes: number[] = [];
+    for (const [key, size] of groups) {
+      const value = base.evaluation.values[key >> 1] as bigint;
+      values.push(key % 2 === 1 ? value + step : value);
+      sizes.push(size);
+    }
+    const found = split(values, sizes, this.cost(base.winner) * base.denominator);
     assert(found !== null, 'more money still covers the cost');
     return { num: found.rest, den: BigInt(found.payers) * base.denominator };
   }
 
-  /** The winner's supporters pay: ρ each, or all they hold when that is less. */
+  /**
+   * The winner's supporters pay: ρ each, or all they hold when that is less. Each class of supporters moves
+   * to a class holding what it has left (the class itself when all its members pay; EMPTY when they paid
+   * all they held).
+   */
   private charge(
     winner: number,
     evaluation: Evaluation,
@@ -607,24 +720,59 @@ class EqualSharesRun {
     const rho = evaluation.rest / common;
     if (scale !== 1n) this.rescale(scale);
     const rhoValue = payments === null ? null : rational(rho, this.denominator);
+
+    const { classes, sizes } = evaluation;
+    const target = new Int32Array(classes.length);
+    const pays = new Array<bigint>(classes.length);
     let paid = 0n;
     let payingRho = 0;
-    for (let i = 0; i < supporters.length; i += 1) {
-      const voter = supporters[i] as number;
-      const share = this.share(voter);
-      const pays = share < rho ? share : rho;
-      if (pays === rho) payingRho += 1;
-      else if ((this.firstPoorRound[voter] as number) === NEVER) this.firstPoorRound[voter] = round;
-      paid += pays;
-      this.shares[voter] = share - pays;
-      if (payments !== null && pays > 0n) {
-        const mine = payments.get(voter) ?? new Map<number, Rational>();
-        mine.set(winner, pays === rho ? (rhoValue as Rational) : rational(pays, this.denominator));
-        payments.set(voter, mine);
+    classes.forEach((shareClass, i) => {
+      const value = this.value(shareClass);
+      const size = sizes[i] as number;
+      pays[i] = value < rho ? value : rho;
+      paid += pays[i] * BigInt(size);
+      if (value < rho) {
+        target[i] = EMPTY;
+      } else {
+        payingRho += size;
+        if (size === this.classSize[shareClass]) {
+          target[i] = shareClass;
+          this.classValue[shareClass] = value - rho;
+        } else {
+          target[i] = this.newClass(value - rho);
+        }
       }
-    }
+    });
     assert(payingRho === evaluation.payers, 'the voters paying ρ are those the evaluation found');
     assert(paid === this.cost(winner) * this.denominator, 'payments cover the cost exactly');
+
+    const stamp = (this.stamp += 1);
+    classes.forEach((shareClass, i) => {
+      this.seen[shareClass] = stamp;
+      this.slot[shareClass] = i;
+    });
+    const amounts =
+      payments === null
+        ? null
+        : pays.map((amount) => (amount === rho ? (rhoValue as Rational) : rational(amount, this.denominator)));
+    for (let i = 0; i < supporters.length; i += 1) {
+      const voter = supporters[i] as number;
+      const from = this.classOf[voter] as number;
+      assert(this.seen[from] === stamp, 'every supporter was counted in the evaluation');
+      const at = this.slot[from] as number;
+      const to = target[at] as number;
+      if (to !== from) {
+        this.classOf[voter] = to;
+        this.classSize[from] = (this.classSize[from] as number) - 1;
+        this.classSize[to] = (this.classSize[to] as number) + 1;
+      }
+      if (to === EMPTY && (this.firstPoorRound[voter] as number) === NEVER) this.firstPoorRound[voter] = round;
+      if (amounts !== null && (pays[at] as bigint) > 0n) {
+        const mine = payments?.get(voter) ?? new Map<number, Rational>();
+        mine.set(winner, amounts[at] as Rational);
+        payments?.set(voter, mine);
+      }
+    }
   }
 }
 
@@ -660,14 +808,59 @@ function isExhaustive(election: Election, run: Run): boolean {
   );
 }
 
+/**
+ * A guess at the first raise after a.raise where the outcome changes, from the runs at two raises a < b
+ * (the outcome may or may not differ at b). Each quantity whose sign decides the outcome — the winner's
+ * lead over another proposal in a round, a proposal's shortfall of money — is taken as linear in the raise
+ * through its values at a and b, and the earliest predicted crossing wins. Only a guess, for where to look
+ * next: nothing is skipped without a certificate. Null when nothing is heading for a change.
+ */
+function predictChange(a: Run, b: Run): bigint | null {
+  let earliest: bigint | null = null;
+  // f > 0 at a, linear through (a.raise, fa) and (b.raise, fb): the first whole raise where f ≤ 0.
+  const consider = (fa: bigint, fb: bigint): void => {
+    if (fa <= 0n || fb >= fa) return;
+    const span = b.raise - a.raise;
+    const crossing = a.raise + (span * fa + (fa - fb) - 1n) / (fa - fb);
+    if (crossing > a.raise && (earliest === null || crossing < earliest)) earliest = crossing;
+  };
+  const rounds = Math.min(a.rounds.length, b.rounds.length);
+  for (let r = 0; r < rounds; r += 1) {
+    const atA = a.rounds[r] as Round;
+    const atB = b.rounds[r] as Round;
+    const leaderA = atA.counts.get(atA.winner) as Count;
+    const leaderB = atB.counts.get(atA.winner);
+    for (const [p, countA] of atA.counts) {
+      const countB = atB.counts.get(p);
+      if (p === atA.winner || countB === undefined || leaderB === undefined) continue;
+      consider(leaderA.key - countA.key, leaderB.key - countB.key);
+    }
+    if (atA.winner !== atB.winner) {
+      const challengerA = atA.counts.get(atB.winner);
+      const challengerB = atB.counts.get(atB.winner) as Count;
+      if (challengerA !== undefined && leaderB !== undefined) {
+        consider(leaderA.key - challengerA.key, leaderB.key - challengerB.key);
+      }
+      break; // later rounds follow different histories
+    }
+  }
+  for (const [p, shortA] of a.shortfalls) {
+    const shortB = b.shortfalls.get(p);
+    consider(KEY_ONE - shortA, shortB === undefined ? 0n : KEY_ONE - shortB);
+  }
+  return earliest;
+}
+
 type StoppedBecause = NonNullable<BudgetOutcome['completion']>['stoppedBecause'];
 
 /**
  * The add-one completion: the first raise t whose outcome is exhaustive, or whose next raise's outcome
- * costs more than the budget. From each outcome, an exponential search (steps 1, 2, 4, …) finds a raise
- * whose run is not certified to keep the outcome, then a binary search narrows the gap to one minor unit;
- * the run one unit past the last certified raise is the next outcome. Every raise skipped lies in a
- * certified range, so the answer is the one running every raise would give.
+ * costs more than the budget. From each outcome it looks for the next raise whose run is not certified to
+ * keep the outcome: steps growing 1, 2, 4, … (or straight to just before a predicted change), then, once a
+ * raise is found that is not certified, it narrows the gap to one minor unit (at the predicted change, or
+ * halving when predictions do not halve the gap). The run one unit past the last certified raise is the next
+ * outcome. Every raise skipped lies in a certified range, so the answer is the one that running every raise
+ * would give.
  */
 function complete(
   election: Election,
@@ -676,28 +869,56 @@ function complete(
   let current = runAt(0n, null);
   assert(current.cost <= election.budget, 'the method at the true shares never spends more than the budget');
   let runs = 1;
+  // The run one unit before current, if any: predictions look at how things moved since.
+  let previous: Run | null = null;
   for (;;) {
     if (election.voters.length === 0 || isExhaustive(election, current)) {
       return { kept: current, stoppedBecause: 'EXHAUSTIVE', runs };
     }
-    // Invariant: the outcome is current's at every raise from current.raise to certified.raise.
+    // Invariant: the outcome is current's at every raise from current.raise to certified.raise, and not
+    // certified to be at beyond.raise.
     let certified = current;
+    let before: Run | null = previous;
     let beyond: Run | null = null;
-    for (let step = 1n; beyond === null; step *= 2n) {
+    let step = 1n;
+    let bisect = false;
+    while (beyond === null || beyond.raise - certified.raise > 1n) {
       if (runs >= MAX_COMPLETION_RUNS) return { kept: certified, stoppedBecause: 'RUN_LIMIT', runs };
-      const probe = runAt(certified.raise + step, certified);
+      let target: bigint;
+      if (beyond === null) {
+        target = certified.raise + step;
+        const guess = before === null ? null : predictChange(before, certified);
+        if (guess !== null && guess <= target)
+          target = guess - 1n > certified.raise ? guess - 1n : certified.raise + 1n;
+      } else {
+        const gap = beyond.raise - certified.raise;
+        const guess = bisect ? null : predictChange(certified, beyond);
+        target = certified.raise + gap / 2n;
+        if (guess !== null) {
+          const justBefore = guess - 1n;
+          target =
+            justBefore <= certified.raise
+              ? certified.raise + 1n
+              : justBefore >= beyond.raise
+                ? beyond.raise - 1n
+                : justBefore;
+        }
+      }
+      const gapBefore = beyond === null ? null : beyond.raise - certified.raise;
+      const probe = runAt(target, certified);
       runs += 1;
-      if (probe.certified) certified = probe;
-      else beyond = probe;
-    }
-    while (beyond.raise - certified.raise > 1n) {
-      if (runs >= MAX_COMPLETION_RUNS) return { kept: certified, stoppedBecause: 'RUN_LIMIT', runs };
-      const probe = runAt(certified.raise + (beyond.raise - certified.raise) / 2n, certified);
-      runs += 1;
-      if (probe.certified) certified = probe;
-      else beyond = probe;
+      if (probe.certified) {
+        before = certified;
+        certified = probe;
+        step *= 2n;
+      } else {
+        beyond = probe;
+      }
+      // A guess that did not halve the gap is followed by a halving, so the narrowing always converges.
+      if (gapBefore !== null && beyond !== null) bisect = !bisect && 2n * (beyond.raise - certified.raise) > gapBefore;
     }
     if (beyond.cost > election.budget) return { kept: certified, stoppedBecause: 'NEXT_OVER_BUDGET', runs };
+    previous = certified;
     current = beyond;
   }
 }
@@ -709,20 +930,36 @@ export function equalShares(
 ): BudgetOutcome {
   const election = prepare(budget, proposals, ballots);
   const ranks = tieRanks(election);
-  const n = BigInt(election.voters.length);
-  const runAt = (raise: bigint, baseline: Run | null, withPayments = false): Run =>
-    new EqualSharesRun(election, ranks, raise).decide(baseline, withPayments);
+  const runAt = (raise: bigint, baseline: Run | null): Run =>
+    new EqualSharesRun(election, ranks, raise).decide(baseline, false);
+  const { kept, stoppedBecause, runs } = complete(election, runAt);
+  const reported = new EqualSharesRun(election, ranks, kept.raise).decide(null, true);
+  assert(reported.cost <= budget, 'equal shares spent more than the budget');
+  return outcomeOf(election, reported, { raisedBy: kept.raise, stoppedBecause, runs });
+}
 
-  const { kept: current, stoppedBecause, runs } = complete(election, runAt);
-  const kept = runAt(current.raise, null, true);
-  assert(kept.cost <= budget, 'equal shares spent more than the budget');
-  const share = n === 0n ? null : rational(budget + current.raise * n, n);
-  const funded = kept.rounds.map((round) => round.winner);
+/**
+ * The Method of Equal Shares at one given raise of every voter's share (0: the true shares, budget/n),
+ * without the completion: what a step-by-step explanation of the method shows, and what the completion
+ * compares. Its outcome may cost more than the budget when the raise is large.
+ */
+export function equalSharesAtRaise(
+  budget: bigint,
+  proposals: readonly BudgetProposal[],
+  ballots: readonly BudgetBallot[],
+  raise: bigint,
+): BudgetOutcome {
+  assert(raise >= 0n, 'shares are only ever raised');
+  const election = prepare(budget, proposals, ballots);
+  return outcomeOf(election, new EqualSharesRun(election, tieRanks(election), raise).decide(null, true), null);
+}
+
+function outcomeOf(election: Election, run: Run, completion: BudgetOutcome['completion']): BudgetOutcome {
+  const n = BigInt(election.voters.length);
+  const funded = run.rounds.map((round) => round.winner);
   const fundedSet = new Set(funded);
   const payments = new Map<string, Map<string, Rational>>();
-  for (const [voter, paid] of [...(kept.payments ?? new Map<number, Map<number, Rational>>())].sort(
-    (a, b) => a[0] - b[0],
-  )) {
+  for (const [voter, paid] of [...(run.payments ?? [])].sort((a, b) => a[0] - b[0])) {
     payments.set(
       election.voters[voter] as string,
       new Map([...paid].map(([p, amount]) => [election.ids[p] as string, amount])),
@@ -730,22 +967,22 @@ export function equalShares(
   }
   return {
     method: 'EQUAL_SHARES',
-    budget,
+    budget: election.budget,
     funded: funded.map((p) => election.ids[p] as string),
-    spent: kept.cost,
+    spent: run.cost,
     payments,
     unfunded: election.ids
       .map((id, p) => ({ id, p }))
       .filter(({ p }) => !fundedSet.has(p))
       .map(({ id, p }) => ({ id, reason: basicReason(election, p) ?? 'SHARES_RAN_OUT' })),
     approvals: approvalsOf(election),
-    ties: kept.rounds
+    ties: run.rounds
       .filter((round) => round.tiedWith.length > 0)
       .map((round) => ({
         chosen: election.ids[round.winner] as string,
         over: round.tiedWith.map((p) => election.ids[p] as string).sort(byCodeUnits),
       })),
-    voterShare: share,
-    completion: { raisedBy: current.raise, stoppedBecause, runs },
+    voterShare: n === 0n ? null : rational(election.budget + run.raise * n, n),
+    completion,
   };
 }
