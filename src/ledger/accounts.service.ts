@@ -86,70 +86,76 @@ export class AccountsService {
 
   /** Opens an account; with a client-chosen id, opening the same account again returns it. */
   async openAccount(principal: Principal, input: NewAccount): Promise<AccountRecord> {
+    return runInTransaction(this.dataSource, 'READ COMMITTED', (manager) =>
+      this.openAccountIn(manager, principal, input),
+    );
+  }
+
+  /**
+   * Opens an account inside the caller's database transaction (a workflow step that opens a fund, a lease's
+   * account or a member's hours account together with its own rows); the same rules and replay as openAccount.
+   */
+  async openAccountIn(manager: EntityManager, principal: Principal, input: NewAccount): Promise<AccountRecord> {
     const holderId = requireUuid(input.holderId, 'holderId');
-    return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      const [unit] = await this.repository.findUnits(manager, [input.unitCode]);
-      if (unit === undefined) {
-        throw new DomainError(LEDGER_ERRORS.UNIT_NOT_FOUND, `Unit ${input.unitCode} does not exist`, {
-          unitCode: input.unitCode,
-        });
-      }
-      await this.access.assertMayOpenAccount(principal, {
-        holderId,
-        issuerId: unit.issuerId,
-        creditLimit: input.creditLimit,
-      });
-      const account: AccountRecord = {
-        id: input.id === null ? randomUUID() : requireUuid(input.id, 'id'),
+    const [unit] = await this.repository.findUnits(manager, [input.unitCode]);
+    if (unit === undefined) {
+      throw new DomainError(LEDGER_ERRORS.UNIT_NOT_FOUND, `Unit ${input.unitCode} does not exist`, {
         unitCode: input.unitCode,
-        holderId,
-        issuerId: unit.issuerId,
-        name: input.name,
-        kind: input.kind,
-        status: 'ACTIVE',
-        creditLimit: input.creditLimit,
-        upperLimit: input.upperLimit,
-        debitsPosted: 0n,
-        creditsPosted: 0n,
-        debitsPending: 0n,
-        creditsPending: 0n,
-        version: 1n,
-        openedAt: new Date(),
-      };
-      if (await this.repository.insertAccount(manager, account, 'Opened')) {
-        const opened = await this.requireAccount(manager, account.id);
-        await this.audit.record(manager, {
-          actor: principal,
-          action: 'ACCOUNT_OPENED',
-          organizationId: opened.issuerId,
-          relatedPartyId: opened.holderId === opened.issuerId ? null : opened.holderId,
-          subject: { type: 'ACCOUNT', id: opened.id },
-          after: { ...termsOf(opened), holderId: opened.holderId, unitCode: opened.unitCode, name: opened.name },
-        });
-        return opened;
-      }
-      const existing = await this.requireAccount(manager, account.id);
-      const [opening] = (await this.repository.listAccountChanges(manager, account.id, 2n, 1)) as [
-        AccountChangeRecord?,
-      ];
-      const same =
-        existing.unitCode === input.unitCode &&
-        existing.holderId === holderId &&
-        existing.name === input.name &&
-        existing.kind === input.kind &&
-        opening?.creditLimit === input.creditLimit &&
-        opening.upperLimit === input.upperLimit;
-      if (!same) {
-        throw new DomainError(
-          LEDGER_ERRORS.EXISTS_WITH_DIFFERENT_CONTENT,
-          `Account ${account.id} already exists with other terms`,
-          {
-            id: account.id,
-          },
-        );
-      }
-      return existing;
+      });
+    }
+    await this.access.assertMayOpenAccount(principal, {
+      holderId,
+      issuerId: unit.issuerId,
+      creditLimit: input.creditLimit,
     });
+    const account: AccountRecord = {
+      id: input.id === null ? randomUUID() : requireUuid(input.id, 'id'),
+      unitCode: input.unitCode,
+      holderId,
+      issuerId: unit.issuerId,
+      name: input.name,
+      kind: input.kind,
+      status: 'ACTIVE',
+      creditLimit: input.creditLimit,
+      upperLimit: input.upperLimit,
+      debitsPosted: 0n,
+      creditsPosted: 0n,
+      debitsPending: 0n,
+      creditsPending: 0n,
+      version: 1n,
+      openedAt: new Date(),
+    };
+    if (await this.repository.insertAccount(manager, account, 'Opened')) {
+      const opened = await this.requireAccount(manager, account.id);
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'ACCOUNT_OPENED',
+        organizationId: opened.issuerId,
+        relatedPartyId: opened.holderId === opened.issuerId ? null : opened.holderId,
+        subject: { type: 'ACCOUNT', id: opened.id },
+        after: { ...termsOf(opened), holderId: opened.holderId, unitCode: opened.unitCode, name: opened.name },
+      });
+      return opened;
+    }
+    const existing = await this.requireAccount(manager, account.id);
+    const [opening] = (await this.repository.listAccountChanges(manager, account.id, 2n, 1)) as [AccountChangeRecord?];
+    const same =
+      existing.unitCode === input.unitCode &&
+      existing.holderId === holderId &&
+      existing.name === input.name &&
+      existing.kind === input.kind &&
+      opening?.creditLimit === input.creditLimit &&
+      opening.upperLimit === input.upperLimit;
+    if (!same) {
+      throw new DomainError(
+        LEDGER_ERRORS.EXISTS_WITH_DIFFERENT_CONTENT,
+        `Account ${account.id} already exists with other terms`,
+        {
+          id: account.id,
+        },
+      );
+    }
+    return existing;
   }
 
   /** Sets the credit line and upper limit; the change is audited with who made it. */
@@ -282,6 +288,14 @@ export class AccountsService {
   ): Promise<AccountChangeRecord[]> {
     await this.account(principal, accountId, 'DETAIL');
     return this.repository.listAccountChanges(this.dataSource.manager, accountId, beforeVersion, limit);
+  }
+
+  /**
+   * The accounts of these ids as the caller's transaction sees them, for a module's own workflow over accounts
+   * it keeps (a fund's balance, a member's hours); the module has checked the caller's right to its records.
+   */
+  async accountsIn(manager: EntityManager, ids: readonly string[]): Promise<AccountRecord[]> {
+    return this.repository.findAccounts(manager, ids);
   }
 
   async requireAccount(manager: EntityManager, id: string, lock = false): Promise<AccountRecord> {

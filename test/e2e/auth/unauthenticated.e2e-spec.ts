@@ -41,6 +41,7 @@ const SCALAR_LITERALS: Record<string, string> = {
   DateTime: '"2026-01-01T00:00:00.000Z"',
   Money: '"1"',
   Int64: '"1"',
+  JSONObject: '{}',
 };
 
 const GARBAGE_TOKEN = 'not-a-real-token';
