@@ -92,11 +92,11 @@ export class TimebankRepository {
     organizationId: string,
     settings: TimebankSettings,
   ): Promise<TimebankRecord> {
-    const rows: Row[] = await manager.query(
+    await manager.query(
       `UPDATE timebank SET auto_confirm_minutes = $2, max_minutes_per_log = $3, default_credit_minutes = $4,
          bank_credit_minutes = $5, federation_exchanges = $6, statement_visibility = $7, categories = $8,
          version = version + 1
-       WHERE organization_id = $1 RETURNING ${BANK_COLUMNS}`,
+       WHERE organization_id = $1`,
       [
         organizationId,
         settings.autoConfirmMinutes,
@@ -108,7 +108,9 @@ export class TimebankRepository {
         settings.categories,
       ],
     );
-    return toBank(one(rows));
+    const updated = await this.findBank(manager, organizationId);
+    if (updated === null) throw new Error(`time bank ${organizationId} vanished`);
+    return updated;
   }
 
   async insertSettingsChange(manager: EntityManager, change: SettingsChangeRecord): Promise<void> {
@@ -237,10 +239,10 @@ export class TimebankRepository {
       'id' | 'title' | 'description' | 'category' | 'estimatedMinutes' | 'availability' | 'status' | 'updatedAt'
     >,
   ): Promise<ListingRecord> {
-    const rows: Row[] = await manager.query(
+    await manager.query(
       `UPDATE timebank_listing SET title = $2, description = $3, category = $4, estimated_minutes = $5,
          availability = $6, status = $7, updated_at = $8
-       WHERE id = $1 RETURNING ${LISTING_COLUMNS}`,
+       WHERE id = $1`,
       [
         listing.id,
         listing.title,
@@ -252,7 +254,9 @@ export class TimebankRepository {
         listing.updatedAt,
       ],
     );
-    return toListing(one(rows));
+    const updated = await this.findListing(manager, listing.id);
+    if (updated === null) throw new Error(`listing ${listing.id} vanished`);
+    return updated;
   }
 
   /**
@@ -515,12 +519,6 @@ export class TimebankRepository {
       corrections: Number(row['corrections']),
     }));
   }
-}
-
-function one(rows: Row[]): Row {
-  const [row] = rows;
-  if (row === undefined) throw new Error('expected one row');
-  return row;
 }
 
 function toBank(row: Row): TimebankRecord {
