@@ -513,7 +513,14 @@ export class ExchangesService implements OnModuleInit {
         );
         if (due.length === 0) return { picked: 0, done: 0 };
         const legs = new Map<string, Leg[]>();
-        for (const exchange of due) legs.set(exchange.id, await this.legsOf(manager, exchange));
+        const banks = new Map(
+          (
+            await this.repository.findBanks(manager, [
+              ...new Set(due.flatMap((exchange) => [exchange.giverBankId, exchange.receiverBankId])),
+            ])
+          ).map((bank) => [bank.organizationId, bank]),
+        );
+        for (const exchange of due) legs.set(exchange.id, await this.legsOf(manager, exchange, banks));
         const requests = due.flatMap((exchange) =>
           (legs.get(exchange.id) ?? []).map((_, index) => this.post(exchange, index, exchange.minutes)),
         );
@@ -641,12 +648,20 @@ export class ExchangesService implements OnModuleInit {
    * clearing account pays the giver. Each unit balances on its own, and G's two accounts (a claim on R, a
    * debt to its own giver) are equal and opposite: one hour is one hour on both sides.
    */
-  private async legsOf(manager: EntityManager, exchange: ExchangeRecord): Promise<Leg[]> {
-    const banks = await this.repository.findBanks(manager, [
-      ...new Set([exchange.giverBankId, exchange.receiverBankId]),
-    ]);
-    const giverBank = banks.find((bank) => bank.organizationId === exchange.giverBankId);
-    const receiverBank = banks.find((bank) => bank.organizationId === exchange.receiverBankId);
+  private async legsOf(
+    manager: EntityManager,
+    exchange: ExchangeRecord,
+    loaded?: ReadonlyMap<string, TimebankRecord>,
+  ): Promise<Leg[]> {
+    const banks =
+      loaded ??
+      new Map(
+        (await this.repository.findBanks(manager, [...new Set([exchange.giverBankId, exchange.receiverBankId])])).map(
+          (bank) => [bank.organizationId, bank],
+        ),
+      );
+    const giverBank = banks.get(exchange.giverBankId);
+    const receiverBank = banks.get(exchange.receiverBankId);
     assert(giverBank !== undefined && receiverBank !== undefined, 'an exchange is between banks that exist');
     if (giverBank.organizationId === receiverBank.organizationId) {
       return [
