@@ -130,16 +130,18 @@ export class ExchangesService implements OnModuleInit {
     const exchange = await runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const bank = await this.banks.requireBank(manager, timeBankId);
       this.banks.requireMember(principal, timeBankId);
-      const existing = await this.repository.findExchange(manager, id);
-      if (existing !== null) {
+      const replay = (existing: ExchangeRecord): ExchangeRecord => {
         const same =
+          existing.kind === 'MEMBER' &&
           existing.loggedBy === personId &&
           existing.minutes === input.minutes &&
           existing.description === input.description.trim() &&
           (input.side === 'GAVE' ? existing.receiverId : existing.giverId) === counterpartyId;
         if (!same) throw new DomainError(TIMEBANK_ERRORS.LOG_ID_TAKEN, `The id ${id} names another time log`, { id });
         return existing;
-      }
+      };
+      const existing = await this.repository.findExchange(manager, id);
+      if (existing !== null) return replay(existing);
       const own = await this.requireEnrolled(manager, timeBankId, personId);
       if (counterpartyId === personId) {
         throw new DomainError(TIMEBANK_ERRORS.SELF_EXCHANGE, 'You cannot exchange hours with yourself');
@@ -195,7 +197,12 @@ export class ExchangesService implements OnModuleInit {
         confirmedAt: null,
         closedAt: null,
       };
-      await this.repository.insertExchange(manager, record);
+      if (!(await this.repository.insertExchange(manager, record))) {
+        // The same id, logged at this very moment by another request: its answer is this one's.
+        const raced = await this.repository.findExchange(manager, id);
+        assert(raced !== null, 'a conflicting log exists');
+        return replay(raced);
+      }
       await this.repository.insertStep(manager, {
         exchangeId: id,
         action: 'LOGGED',
@@ -267,8 +274,7 @@ export class ExchangesService implements OnModuleInit {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       const bank = await this.banks.requireBank(manager, timeBankId);
       this.banks.requireCoordinator(principal, timeBankId);
-      const existing = await this.repository.findExchange(manager, id);
-      if (existing !== null) {
+      const replay = (existing: ExchangeRecord): ExchangeRecord => {
         const same =
           existing.kind === 'COMMUNITY' &&
           existing.loggedBy === personId &&
@@ -276,7 +282,9 @@ export class ExchangesService implements OnModuleInit {
           existing.minutes === input.minutes;
         if (!same) throw new DomainError(TIMEBANK_ERRORS.LOG_ID_TAKEN, `The id ${id} names another time log`, { id });
         return existing;
-      }
+      };
+      const existing = await this.repository.findExchange(manager, id);
+      if (existing !== null) return replay(existing);
       if (memberId === personId) {
         throw new DomainError(TIMEBANK_ERRORS.OWN_COMMUNITY_WORK, 'Another coordinator logs your community work');
       }
@@ -311,7 +319,11 @@ export class ExchangesService implements OnModuleInit {
         confirmedAt: now,
         closedAt: null,
       };
-      await this.repository.insertExchange(manager, record);
+      if (!(await this.repository.insertExchange(manager, record))) {
+        const raced = await this.repository.findExchange(manager, id);
+        assert(raced !== null, 'a conflicting log exists');
+        return replay(raced);
+      }
       await this.repository.insertStep(manager, {
         exchangeId: id,
         action: 'LOGGED',

@@ -261,7 +261,10 @@ export class TimebankService implements OnModuleInit {
     return after;
   }
 
-  /** A bank, for its members and the members of its federations (whose members may exchange with it). */
+  /**
+   * A bank and its settings, for anyone signed in: members of other banks decide by them whether they may
+   * exchange with it. Its members and settings history are its members' (resolved fields).
+   */
   async bank(principal: Principal, id: string): Promise<TimebankRecord> {
     return this.requireBank(this.dataSource.manager, requireUuid(id, 'id'));
   }

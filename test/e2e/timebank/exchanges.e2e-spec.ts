@@ -10,6 +10,7 @@
  * scheduler ticked; balances read back over GraphQL, transactions by their authority (the log).
  */
 import { randomUUID } from 'node:crypto';
+import { EMAIL_SENDER, type OutboxEmailSender } from '../../../src/kernel/email-sender.js';
 import type { TestApp } from '../setup/test-app.js';
 import { useTestApp } from '../setup/use-test-app.js';
 import type { Member } from '../governance/governance-fixtures.js';
@@ -60,6 +61,9 @@ describe('time logs', () => {
       minutes: 90,
     });
     expect(log).toMatchObject({ status: 'PENDING', startedBy: 'GIVER', minutes: 90, awaitingMyAnswer: false });
+    const notice = app.app.get<symbol, OutboxEmailSender>(EMAIL_SENDER).sent.at(-1);
+    expect(notice?.to).toBe('river-1@test.example');
+    expect(notice?.subject).toContain('Please confirm 1 h 30 min');
     expect(await balanceOf(app, account(ben))).toMatchObject({ balance: '0', debitsPending: '90' });
     const awaiting = await app.ok<{ timeLogs: { edges: { node: { id: string } }[] } }>(
       TIMEBANK.timeLogs,
@@ -319,6 +323,13 @@ describe('time logs', () => {
     expect(second.data?.['logTime']?.id).toBe(first.data?.['logTime']?.id);
     expect((await balanceOf(app, account(ben))).debitsPending).toBe('25');
     expect(reasonOf(await send(TIMEBANK.logTime, { ...input, minutes: 26 }, ann))).toBe('LOG_ID_TAKEN');
+    // Sent several times at once: one log, one step, one hold.
+    const racing = { ...input, id: randomUUID() };
+    const answers = await Promise.all([1, 2, 3].map(() => send(TIMEBANK.logTime, racing, ann)));
+    expect(answers.map((answer) => answer.errors)).toEqual([undefined, undefined, undefined]);
+    const read = await app.ok<{ timeLog: LogView }>(TIMEBANK.timeLog, { id: racing.id }, { token: ann.token });
+    expect(read.timeLog.steps).toHaveLength(1);
+    expect((await balanceOf(app, account(ben))).debitsPending).toBe('50');
   });
 
   it('a confirmation racing the auto-confirmation moves the hours once', async () => {
