@@ -625,7 +625,10 @@ export class ExchangesService implements OnModuleInit {
   }
 
   /** Whether the caller is the side who answers this log. */
-  awaitsAnswerFrom(exchange: ExchangeRecord, personId: string): boolean {
+  awaitsAnswerFrom(
+    exchange: Pick<ExchangeRecord, 'status' | 'startedBy' | 'giverId' | 'receiverId'>,
+    personId: string,
+  ): boolean {
     return (
       exchange.status === 'PENDING' &&
       isConfirmer(exchange, {

@@ -362,6 +362,6 @@ export class TimeLogResolver {
 
   @ResolveField(() => Boolean, { description: 'Whether it waits for your answer.' })
   awaitingMyAnswer(@CurrentPrincipal() principal: Principal, @Parent() log: TimeLogModel): boolean {
-    return principal.kind === 'PERSON' && this.exchanges.awaitsAnswerFrom(log as never, principal.personId);
+    return principal.kind === 'PERSON' && this.exchanges.awaitsAnswerFrom(log, principal.personId);
   }
 }
