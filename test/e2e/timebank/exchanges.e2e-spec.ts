@@ -332,6 +332,25 @@ describe('time logs', () => {
     expect((await balanceOf(app, account(ben))).debitsPending).toBe('50');
   });
 
+  it('PostgreSQL refuses what the rules refuse: a status out of order, an edited log, a deleted step', async () => {
+    const log = await logTime(app, ann, {
+      timeBankId: bank.id,
+      side: 'GAVE',
+      counterpartyId: ben.personId,
+      minutes: 15,
+    });
+    await send(TIMEBANK.withdraw, { timeLogId: log.id }, ann);
+    const refused = async (sql: string) => {
+      await expect(app.dataSource.query(sql, [log.id])).rejects.toThrow();
+    };
+    await refused(`UPDATE timebank_exchange SET status = 'CONFIRMED', confirmed_minutes = 15, confirmed_at = now(),
+      closed_at = NULL WHERE id = $1`);
+    await refused(`UPDATE timebank_exchange SET minutes = 20 WHERE id = $1`);
+    await refused(`DELETE FROM timebank_exchange_step WHERE exchange_id = $1`);
+    await refused(`UPDATE timebank_exchange_step SET reason = 'edited' WHERE exchange_id = $1`);
+    await refused(`DELETE FROM timebank_exchange WHERE id = $1`);
+  });
+
   it('a confirmation racing the auto-confirmation moves the hours once', async () => {
     const logs: LogView[] = [];
     for (let index = 0; index < 5; index += 1) {
