@@ -80,10 +80,10 @@ export class TimebankService implements OnModuleInit {
   onModuleInit(): void {
     this.governance.registerEffect(CHANGE_SETTINGS, {
       check: async (manager, { assembly, params }) => {
-        await this.requireBank(manager, assembly.organizationId);
+        const bank = await this.repository.findBank(manager, assembly.organizationId);
+        if (bank === null) refuseEffect("the assembly is a time bank's (its organisation has set one up)");
         const change = parseSettingsChange(params);
         if (typeof change === 'string') refuseEffect(change);
-        const bank = await this.requireBank(manager, assembly.organizationId);
         const decision = applySettingsChange(bank.settings, change);
         if (!decision.ok) refuseEffect(decision.problem);
         return { ...params };

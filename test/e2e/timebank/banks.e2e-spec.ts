@@ -162,6 +162,22 @@ describe('time banks', () => {
         { token: ann.token },
       );
       expect(reasonOf(refused)).toBe('INVALID_EFFECT');
+      // Only a time bank's own assembly decides its settings.
+      const federationAssembly = await createAssembly(app, app.steward.organizationId);
+      const elsewhere = await app.graphql(
+        `mutation($input: ProposeMotionInput!) { proposeMotion(input: $input) { id } }`,
+        {
+          input: {
+            id: randomUUID(),
+            assemblyId: federationAssembly,
+            title: 'Change a bank',
+            body: '',
+            closesAt: minutesFromNow(app, 120).toISOString(),
+            effect: { kind: 'timebank.change-settings', params: { maxMinutesPerLog: 60 } },
+          },
+        },
+      );
+      expect(reasonOf(elsewhere)).toBe('INVALID_EFFECT');
     });
 
     it('joining opens the hours account once, with the credit line', async () => {
