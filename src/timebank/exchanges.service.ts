@@ -794,9 +794,18 @@ export class ExchangesService implements OnModuleInit {
     }
   }
 
+  /**
+   * The hours account of a member of the bank: one who joined, and is still a member of the organisation
+   * (who has left keeps their account and history, but takes part in no new exchange).
+   */
   private async requireEnrolled(manager: EntityManager, timeBankId: string, personId: string): Promise<string> {
     const member = await this.banks.membership(manager, timeBankId, personId);
-    if (member === null) {
+    const active =
+      member !== null &&
+      (await this.organizations.activeMembers(manager, timeBankId)).some(
+        (membership) => membership.personId === personId,
+      );
+    if (member === null || !active) {
       throw new DomainError(TIMEBANK_ERRORS.NOT_ENROLLED, `${personId} has not joined time bank ${timeBankId}`, {
         personId,
         timeBankId,

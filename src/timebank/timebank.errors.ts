@@ -7,7 +7,10 @@ export const TIMEBANK_ERRORS = declareReasons('timebank', {
   LISTING_NOT_FOUND: ['NOT_FOUND', 'No offer or request has this id in the time bank.'],
   NOT_A_TIME_BANK: ['VALIDATION_FAILED', 'The organisation is not of kind TIME_BANK.'],
   TIME_BANK_UNIT_TAKEN: ['CONFLICT', 'The hours unit exists with other terms, or another bank uses it.'],
-  NOT_ENROLLED: ['CONFLICT', 'The person has not joined the time bank yet (joinTimeBank opens their hours account).'],
+  NOT_ENROLLED: [
+    'CONFLICT',
+    'The person has not joined the time bank (joinTimeBank opens their hours account), or has left it.',
+  ],
   NOT_A_BANK_MEMBER: ['FORBIDDEN', 'Only members of the time bank do this.'],
   COORDINATOR_REQUIRED: ['FORBIDDEN', 'Only a COORDINATOR or ADMIN of the time bank does this.'],
   NOT_A_PARTY: ['FORBIDDEN', 'You log hours you gave or received yourself, never on behalf of another.'],

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../setup/test-app.js';
 import { useTestApp } from '../setup/use-test-app.js';
-import { createAssembly, propose, readMotion, vote, type Member } from '../governance/governance-fixtures.js';
+import { createAssembly, join, propose, readMotion, vote, type Member } from '../governance/governance-fixtures.js';
 import {
   balanceOf,
   bankOrganization,
@@ -206,6 +206,26 @@ describe('time banks', () => {
       );
       expect(reasonOf(forAnother)).toBe('COORDINATOR_REQUIRED');
     });
+  });
+
+  it('a member who has left the organisation takes part in no new exchange', async () => {
+    const leaver = await join(app, app.steward.token, river.id, 'river-bank-leaver@test.example');
+    await app.ok(TIMEBANK.join, { input: { timeBankId: bank.id } }, { token: leaver.token });
+    await app.ok(
+      `mutation($input: MembershipIdInput!) { endMembership(input: $input) { id } }`,
+      {
+        input: { membershipId: leaver.membershipId },
+      },
+      { token: leaver.token },
+    );
+    const before = await app.snapshot();
+    const refused = await app.graphql(
+      TIMEBANK.logTime,
+      { input: { id: randomUUID(), timeBankId: bank.id, side: 'GAVE', counterpartyId: leaver.personId, minutes: 30 } },
+      { token: ann.token },
+    );
+    expect(reasonOf(refused)).toBe('NOT_ENROLLED');
+    expect(await app.snapshot()).toEqual(before);
   });
 
   describe('offers and requests', () => {
