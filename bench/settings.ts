@@ -29,6 +29,10 @@ export interface BenchSettings {
   /** Voters and proposals of the governance phase's participatory budget (Equal Shares). */
   readonly budgetVoters: number;
   readonly budgetProposals: number;
+  /** The time bank phase: members, due exchanges confirmed in one pass, and listings searched. */
+  readonly timebankMembers: number;
+  readonly timebankDue: number;
+  readonly timebankListings: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -64,6 +68,9 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     tallyBallots: integer(env, 'BENCH_TALLY_BALLOTS', 10_000, 1),
     budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
     budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
+    timebankMembers: integer(env, 'BENCH_TIMEBANK_MEMBERS', 300, 2),
+    timebankDue: integer(env, 'BENCH_TIMEBANK_DUE', 10_000, 1),
+    timebankListings: integer(env, 'BENCH_TIMEBANK_LISTINGS', 100_000, 1),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),

@@ -40,9 +40,20 @@ const GOVERNANCE_TABLES = [
   'secret_ballot',
   'secret_participation',
 ];
+/** The time bank's tables. */
+const TIMEBANK_TABLES = [
+  'timebank',
+  'timebank_exchange',
+  'timebank_exchange_step',
+  'timebank_listing',
+  'timebank_member',
+  'timebank_partner_account',
+  'timebank_settings_change',
+];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
+  ...TIMEBANK_TABLES,
   'api_token',
   'audit_event',
   'books_check',
@@ -67,7 +78,13 @@ const LEDGER_FUNCTIONS = [
   'refuse_history_change',
 ];
 const ORGANIZATION_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
-const ALL_FUNCTIONS = [...ORGANIZATION_FUNCTIONS, 'guard_ballot', 'guard_delegation', 'lock_ledger_batch'].sort();
+const ALL_FUNCTIONS = [
+  ...ORGANIZATION_FUNCTIONS,
+  'guard_ballot',
+  'guard_delegation',
+  'guard_timebank_exchange',
+  'lock_ledger_batch',
+].sort();
 
 describe('migrations', () => {
   let dataSource: DataSource;
@@ -305,6 +322,9 @@ describe('migrations', () => {
       'motion_delegation_append_only',
       'motion_outcome_append_only',
       'secret_ballot_fits_motion',
+      'timebank_exchange_guard',
+      'timebank_exchange_step_append_only',
+      'timebank_settings_change_append_only',
       'transaction_outcome_append_only',
       'unit_append_only',
     ]);
