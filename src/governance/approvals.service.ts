@@ -350,7 +350,7 @@ export class ApprovalsService implements OnModuleInit {
     result: Record<string, unknown> | null,
     actor: Principal,
   ): Promise<ApprovalRequestRecord> {
-    if (status !== 'APPROVED') await this.registry.action(request.action.kind).closed?.(manager, { request });
+    if (status !== 'APPROVED') await this.registry.action(request.action.kind).closed?.(manager, { request, status });
     const closed = await this.repository.closeRequest(manager, request.id, status, result, this.clock.now());
     await this.scheduler.cancel(manager, EXPIRE_APPROVAL, request.id);
     await this.audit.record(manager, {

@@ -53,7 +53,10 @@ export interface ApprovalActionHandler {
   ): Promise<Record<string, unknown>>;
   /**
    * When the request ends without being approved (declined, expired or withdrawn), in that database
-   * transaction: the module releases whatever it set aside for it. Optional.
+   * transaction: the module releases whatever it set aside for it. `status` says how it ended. Optional.
    */
-  closed?(manager: EntityManager, context: { readonly request: ApprovalRequestRecord }): Promise<void>;
+  closed?(
+    manager: EntityManager,
+    context: { readonly request: ApprovalRequestRecord; readonly status: 'DECLINED' | 'EXPIRED' | 'WITHDRAWN' },
+  ): Promise<void>;
 }
