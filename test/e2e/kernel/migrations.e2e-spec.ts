@@ -40,9 +40,26 @@ const GOVERNANCE_TABLES = [
   'secret_ballot',
   'secret_participation',
 ];
+/** The strike funds' tables (src/strike-funds). */
+const STRIKE_FUNDS_TABLES = [
+  'escrow_deposit',
+  'escrow_release',
+  'escrow_release_share',
+  'fund_contribution',
+  'fund_pledge',
+  'hardship_draw',
+  'picket_shift',
+  'stipend_batch',
+  'stipend_line',
+  'stipend_rule',
+  'strike',
+  'strike_fund',
+  'striker',
+];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
+  ...STRIKE_FUNDS_TABLES,
   'api_token',
   'audit_event',
   'books_check',
