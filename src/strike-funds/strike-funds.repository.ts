@@ -372,9 +372,11 @@ export class StrikeFundsRepository {
     fields: { approvalRequestId?: string; decidedAt?: Date },
   ): Promise<BatchRecord> {
     const rows: Row[] = await manager.query(
-      `UPDATE stipend_batch SET status = $2, approval_request_id = coalesce($3, approval_request_id),
-         decided_at = coalesce($4, decided_at)
-       WHERE id = $1 RETURNING ${BATCH_COLUMNS}`,
+      `WITH changed AS (
+         UPDATE stipend_batch SET status = $2, approval_request_id = coalesce($3, approval_request_id),
+           decided_at = coalesce($4, decided_at)
+         WHERE id = $1 RETURNING *
+       ) SELECT ${BATCH_COLUMNS} FROM changed`,
       [id, status, fields.approvalRequestId ?? null, fields.decidedAt ?? null],
     );
     return toBatch(one(rows));
@@ -460,8 +462,10 @@ export class StrikeFundsRepository {
     at: Date,
   ): Promise<DrawRecord> {
     const rows: Row[] = await manager.query(
-      `UPDATE hardship_draw SET status = $2, paid_amount = $3, paid_account_id = $4, decided_at = $5
-       WHERE id = $1 AND status = 'IN_REVIEW' RETURNING ${DRAW_COLUMNS}`,
+      `WITH closed AS (
+         UPDATE hardship_draw SET status = $2, paid_amount = $3, paid_account_id = $4, decided_at = $5
+         WHERE id = $1 AND status = 'IN_REVIEW' RETURNING *
+       ) SELECT ${DRAW_COLUMNS} FROM closed`,
       [id, status, paid?.amount.toString() ?? null, paid?.accountId ?? null, at],
     );
     return toDraw(one(rows));
