@@ -5,6 +5,7 @@ export const STRIKE_FUNDS_ERRORS = declareReasons('strike-funds', {
   FUND_NOT_FOUND: ['NOT_FOUND', 'No fund has this id.'],
   STRIKE_NOT_FOUND: ['NOT_FOUND', 'No strike has this id.'],
   BATCH_NOT_FOUND: ['NOT_FOUND', 'No stipend batch has this id.'],
+  PLEDGE_NOT_FOUND: ['NOT_FOUND', 'No pledge has this id.'],
   DRAW_NOT_FOUND: ['NOT_FOUND', 'No hardship draw has this id.'],
   SHIFT_NOT_FOUND: ['NOT_FOUND', 'The corrected shift is not a shift of this striker in this strike.'],
   FUND_ROLE_REQUIRED: [

@@ -6,6 +6,7 @@ import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { DrawsService } from './draws.service.js';
 import { EscrowService } from './escrow.service.js';
 import { FundsService } from './funds.service.js';
+import { PledgesService } from './pledges.service.js';
 import { StrikeFundsRepository } from './strike-funds.repository.js';
 import { STRIKE_FUNDS_ERRORS } from './strike-funds.errors.js';
 import { StrikeFundsResolver } from './strike-funds.resolver.js';
@@ -18,8 +19,16 @@ import { StrikesService } from './strikes.service.js';
  */
 @Module({
   imports: [LedgerModule, OrganizationsModule, GovernanceModule],
-  providers: [StrikeFundsRepository, FundsService, StrikesService, DrawsService, EscrowService, StrikeFundsResolver],
-  exports: [FundsService, StrikesService, DrawsService, EscrowService],
+  providers: [
+    StrikeFundsRepository,
+    FundsService,
+    PledgesService,
+    StrikesService,
+    DrawsService,
+    EscrowService,
+    StrikeFundsResolver,
+  ],
+  exports: [FundsService, PledgesService, StrikesService, DrawsService, EscrowService],
 })
 export class StrikeFundsModule {}
 

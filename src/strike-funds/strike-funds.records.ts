@@ -1,8 +1,9 @@
 import type { DrawCategory, DrawStatus } from './rules/hardship-draws.js';
 import type { ReleaseMode } from './rules/escrow.js';
+import type { PledgePeriod } from './rules/pledges.js';
 import type { Shortfall, StipendRules } from './rules/stipends.js';
 
-export type { DrawCategory, DrawStatus, ReleaseMode, Shortfall, StipendRules };
+export type { DrawCategory, DrawStatus, PledgePeriod, ReleaseMode, Shortfall, StipendRules };
 
 export type FundPurpose = 'STRIKE' | 'MUTUAL_AID' | 'RENT_ESCROW';
 export type ContributionSource = 'OUTSIDE' | 'LEDGER';
@@ -164,4 +165,21 @@ export interface TenantHolding {
   readonly accountId: string;
   readonly deposited: bigint;
   readonly released: bigint;
+}
+
+export type PledgeStatus = 'ACTIVE' | 'FAILED' | 'ENDED';
+
+export interface PledgeRecord {
+  readonly id: string;
+  readonly fundId: string;
+  readonly contributorId: string | null;
+  readonly contributorName: string | null;
+  readonly visibility: ContributorVisibility;
+  readonly fromAccountId: string | null;
+  readonly amount: bigint;
+  readonly period: PledgePeriod;
+  readonly status: PledgeStatus;
+  readonly failure: string | null;
+  readonly createdBy: string;
+  readonly createdAt: Date;
 }

@@ -10,6 +10,8 @@ import type {
   DrawRecord,
   DrawStatus,
   FundRecord,
+  PledgeRecord,
+  PledgeStatus,
   ReleaseRecord,
   RuleVersionRecord,
   ShiftRecord,
@@ -25,6 +27,8 @@ const FUND_COLUMNS = `id, organization_id, name, purpose, unit_code, account_id,
   blind_review, review_days, draw_cap_per_year, members_see_detail, created_by, created_at`;
 const CONTRIBUTION_COLUMNS = `id, fund_id, source, from_account_id, contributor_id, contributor_name, visibility, amount, memo,
   pledge_id, pledge_period, transaction_id, recorded_by, received_at`;
+const PLEDGE_COLUMNS = `id, fund_id, contributor_id, contributor_name, visibility, from_account_id, amount, period, status,
+  failure, created_by, created_at`;
 const STRIKE_COLUMNS = `id, fund_id, name, to_char(starts_on, 'YYYY-MM-DD') AS starts_on,
   to_char(ends_on, 'YYYY-MM-DD') AS ends_on, draw_cap_per_striker, created_by, created_at`;
 const RULE_COLUMNS = `strike_id, version, to_char(effective_from, 'YYYY-MM-DD') AS effective_from, weekly_rate, full_minutes,
@@ -134,6 +138,68 @@ export class StrikeFundsRepository {
       [fundId, limit],
     );
     return rows.map(toContribution);
+  }
+
+  // Pledges
+
+  async insertPledge(manager: EntityManager, pledge: PledgeRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO fund_pledge (${PLEDGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        pledge.id,
+        pledge.fundId,
+        pledge.contributorId,
+        pledge.contributorName,
+        pledge.visibility,
+        pledge.fromAccountId,
+        pledge.amount.toString(),
+        pledge.period,
+        pledge.status,
+        pledge.failure,
+        pledge.createdBy,
+        pledge.createdAt,
+      ],
+    );
+  }
+
+  async findPledge(manager: EntityManager, id: string, lock = false): Promise<PledgeRecord | null> {
+    const rows: Row[] = await manager.query(
+      `SELECT ${PLEDGE_COLUMNS} FROM fund_pledge WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] === undefined ? null : toPledge(rows[0]);
+  }
+
+  async setPledgeStatus(
+    manager: EntityManager,
+    id: string,
+    status: PledgeStatus,
+    failure: string | null,
+  ): Promise<PledgeRecord> {
+    const rows: Row[] = await manager.query(
+      `WITH changed AS (UPDATE fund_pledge SET status = $2, failure = $3 WHERE id = $1 RETURNING *)
+       SELECT ${PLEDGE_COLUMNS} FROM changed`,
+      [id, status, failure],
+    );
+    return toPledge(one(rows));
+  }
+
+  /** Pledges with what each has brought in, newest first; one contributor's when `createdBy` is given. */
+  async listPledges(
+    manager: EntityManager,
+    fundId: string,
+    createdBy: string | null,
+  ): Promise<{ pledge: PledgeRecord; received: bigint }[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT ${PLEDGE_COLUMNS.split(/,\s*/)
+        .map((column) => `pledge.${column}`)
+        .join(', ')},
+         (SELECT coalesce(sum(amount), 0) FROM fund_contribution WHERE pledge_id = pledge.id) AS received
+       FROM fund_pledge pledge WHERE pledge.fund_id = $1 AND ($2::uuid IS NULL OR pledge.created_by = $2)
+       ORDER BY pledge.created_at DESC, pledge.id LIMIT 500`,
+      [fundId, createdBy],
+    );
+    return rows.map((row) => ({ pledge: toPledge(row), received: bigintFromColumn(row['received']) }));
   }
 
   // Strikes and rules
@@ -755,6 +821,23 @@ function toContribution(row: Row): ContributionRecord {
     transactionId: String(row['transaction_id']),
     recordedBy: String(row['recorded_by']),
     receivedAt: row['received_at'] as Date,
+  };
+}
+
+function toPledge(row: Row): PledgeRecord {
+  return {
+    id: String(row['id']),
+    fundId: String(row['fund_id']),
+    contributorId: row['contributor_id'] as string | null,
+    contributorName: row['contributor_name'] as string | null,
+    visibility: row['visibility'] as PledgeRecord['visibility'],
+    fromAccountId: row['from_account_id'] as string | null,
+    amount: bigintFromColumn(row['amount']),
+    period: row['period'] as PledgeRecord['period'],
+    status: row['status'] as PledgeStatus,
+    failure: row['failure'] as string | null,
+    createdBy: String(row['created_by']),
+    createdAt: row['created_at'] as Date,
   };
 }
 

@@ -6,15 +6,18 @@ import type { Principal } from '../kernel/principal.js';
 import { DrawsService } from './draws.service.js';
 import { EscrowService } from './escrow.service.js';
 import { FundsService } from './funds.service.js';
+import { PledgesService } from './pledges.service.js';
 import { StrikesService } from './strikes.service.js';
 import {
   ApplyForDrawInput,
   ChangeStipendRulesInput,
   ComputeStipendBatchInput,
   CreateStrikeFundInput,
+  CreatePledgeInput,
   CreateStrikeInput,
   DepositEscrowInput,
   EnrolStrikerInput,
+  PledgeIdInput,
   RecordContributionInput,
   RecordPicketShiftInput,
   StipendRulesInput,
@@ -29,6 +32,7 @@ import {
   FundReportModel,
   HardshipDrawModel,
   PicketShiftModel,
+  PledgeModel,
   StipendBatchModel,
   StipendLineModel,
   StipendRulesModel,
@@ -46,6 +50,7 @@ export class StrikeFundsResolver {
     @Inject(StrikesService) private readonly strikesService: StrikesService,
     @Inject(DrawsService) private readonly draws: DrawsService,
     @Inject(EscrowService) private readonly escrowService: EscrowService,
+    @Inject(PledgesService) private readonly pledgesService: PledgesService,
   ) {}
 
   // Funds and money in
@@ -116,6 +121,40 @@ export class StrikeFundsResolver {
     @Args('fundId', { type: () => ID }) fundId: string,
   ): Promise<FundReportModel> {
     return FundReportModel.from(await this.funds.report(principal, requireUuid(fundId, 'fundId')));
+  }
+
+  @Mutation(() => PledgeModel, {
+    description:
+      'Pledges an amount once or per period: from an account you may pay from (collected now, then each period), ' +
+      'or from outside (TREASURER or ADMIN).',
+  })
+  async createPledge(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CreatePledgeInput,
+  ): Promise<PledgeModel> {
+    const pledge = await this.pledgesService.pledge(principal, {
+      ...input,
+      fromAccountId: input.fromAccountId ?? null,
+      contributorName: input.contributorName ?? null,
+    });
+    return PledgeModel.from(pledge, 0n);
+  }
+
+  @Mutation(() => PledgeModel, { description: 'Ends a pledge (its maker, or the fund’s TREASURER or ADMIN).' })
+  async endPledge(@CurrentPrincipal() principal: Principal, @Args('input') input: PledgeIdInput): Promise<PledgeModel> {
+    return PledgeModel.from(await this.pledgesService.end(principal, input.pledgeId), 0n);
+  }
+
+  @Query(() => [PledgeModel], {
+    description: 'Pledged against received: every pledge (TREASURER or ADMIN) or your own.',
+  })
+  async fundPledges(
+    @CurrentPrincipal() principal: Principal,
+    @Args('fundId', { type: () => ID }) fundId: string,
+  ): Promise<PledgeModel[]> {
+    return (await this.pledgesService.pledges(principal, requireUuid(fundId, 'fundId'))).map((row) =>
+      PledgeModel.from(row.pledge, row.received),
+    );
   }
 
   // Strikes, picket shifts, stipend batches

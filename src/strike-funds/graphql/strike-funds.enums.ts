@@ -83,3 +83,20 @@ export enum ReleaseModeEnum {
   TO_TENANTS = 'TO_TENANTS',
 }
 registerEnumType(ReleaseModeEnum, { name: 'EscrowReleaseMode' });
+
+export enum PledgePeriodEnum {
+  ONCE = 'ONCE',
+  WEEKLY = 'WEEKLY',
+  MONTHLY = 'MONTHLY',
+}
+registerEnumType(PledgePeriodEnum, { name: 'PledgePeriod' });
+
+export enum PledgeStatusEnum {
+  ACTIVE = 'ACTIVE',
+  FAILED = 'FAILED',
+  ENDED = 'ENDED',
+}
+registerEnumType(PledgeStatusEnum, {
+  name: 'PledgeStatus',
+  description: 'FAILED: a collection the ledger refused (marked, not retried). ENDED: ended or fulfilled.',
+});

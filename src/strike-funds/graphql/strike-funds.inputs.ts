@@ -20,6 +20,7 @@ import {
   DepositSourceEnum,
   DrawCategoryEnum,
   FundPurposeEnum,
+  PledgePeriodEnum,
   ShortfallEnum,
 } from './strike-funds.enums.js';
 
@@ -352,4 +353,46 @@ export class DepositEscrowInput {
 
   @Field(() => DepositSourceEnum, { defaultValue: DepositSourceEnum.TENANT_ACCOUNT })
   source!: DepositSourceEnum;
+}
+
+@InputType()
+export class CreatePledgeInput {
+  @Field(() => ID, { description: 'A UUID of your choosing: the idempotency key.' })
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+
+  @Field(() => ID)
+  @IsUUID('all', { message: 'fundId must be a UUID' })
+  fundId!: string;
+
+  @Field(() => MoneyScalar, { description: 'Per period (or once).' })
+  amount!: bigint;
+
+  @Field(() => PledgePeriodEnum)
+  period!: PledgePeriodEnum;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'An account you may pay from: collected now, then each period by the scheduler. None: money from outside ' +
+      '(recorded by the TREASURER or ADMIN).',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'fromAccountId must be a UUID' })
+  fromAccountId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  contributorName?: string | null;
+
+  @Field(() => ContributorVisibilityEnum, { defaultValue: ContributorVisibilityEnum.ANONYMOUS })
+  visibility!: ContributorVisibilityEnum;
+}
+
+@InputType()
+export class PledgeIdInput {
+  @Field(() => ID)
+  @IsUUID('all', { message: 'pledgeId must be a UUID' })
+  pledgeId!: string;
 }

@@ -6,6 +6,7 @@ import type {
   ContributionRecord,
   DepositRecord,
   FundRecord,
+  PledgeRecord,
   ReleaseRecord,
   RuleVersionRecord,
   ShiftRecord,
@@ -23,6 +24,8 @@ import {
   DrawCategoryEnum,
   DrawStatusEnum,
   FundPurposeEnum,
+  PledgePeriodEnum,
+  PledgeStatusEnum,
   ReleaseModeEnum,
   ShortfallEnum,
 } from './strike-funds.enums.js';
@@ -616,6 +619,52 @@ export class FundReportModel {
       weeks: report.weeks.map((week) => Object.assign(new ReportWeekModel(), week)),
       strikes: report.strikes.map((strike) => Object.assign(new ReportStrikeModel(), strike)),
       drawsByCategory: report.drawsByCategory.map((group) => Object.assign(new ReportGroupModel(), group)),
+    });
+  }
+}
+
+@ObjectType('FundPledge', { description: 'A promise to give, once or per period, with what it has brought in.' })
+export class PledgeModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  fundId!: string;
+
+  @Field(() => String, { nullable: true })
+  contributorName!: string | null;
+
+  @Field(() => ContributorVisibilityEnum)
+  visibility!: ContributorVisibilityEnum;
+
+  @Field(() => ID, { nullable: true })
+  fromAccountId!: string | null;
+
+  @Field(() => MoneyScalar)
+  amount!: bigint;
+
+  @Field(() => PledgePeriodEnum)
+  period!: PledgePeriodEnum;
+
+  @Field(() => PledgeStatusEnum)
+  status!: PledgeStatusEnum;
+
+  @Field(() => String, { nullable: true, description: 'Why a collection failed.' })
+  failure!: string | null;
+
+  @Field(() => MoneyScalar, { description: 'What it has brought in so far.' })
+  received!: bigint;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  static from(pledge: PledgeRecord, received: bigint): PledgeModel {
+    return Object.assign(new PledgeModel(), {
+      ...pledge,
+      visibility: pledge.visibility as ContributorVisibilityEnum,
+      period: pledge.period as PledgePeriodEnum,
+      status: pledge.status as PledgeStatusEnum,
+      received,
     });
   }
 }
