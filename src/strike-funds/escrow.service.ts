@@ -286,6 +286,7 @@ export class EscrowService implements OnModuleInit {
     const { personId } = requirePerson(principal);
     const manager = this.dataSource.manager;
     const fund = await this.funds.requireFundIn(manager, fundId);
+    this.funds.requireMember(principal, fund);
     const manages = mayManageFund(principal, fund.organizationId);
     if (tenantId === null) return this.repository.listDeposits(manager, fund.id, manages ? null : personId);
     if (tenantId !== personId) this.funds.requireManager(principal, fund);
