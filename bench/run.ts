@@ -12,6 +12,7 @@
  *      internal API, so with the application booted in this process once the service has stopped);
  *   7. the domain modules' phases, in this process too: governance closes a motion of 10 000 ballots (and
  *      recounts it) and runs the Method of Equal Shares over 10 000 voters and 100 proposals (bench/governance.ts);
+ *      strike funds compute, approve (2 of 3) and pay a stipend batch for 5 000 strikers (bench/strike-funds.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -33,6 +34,7 @@ import {
   type BenchDatabase,
 } from './database.js';
 import { measureGovernance } from './governance.js';
+import { measureStrikeFundsOn } from './strike-funds.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
@@ -280,6 +282,13 @@ async function main(): Promise<number> {
       ballots: settings.tallyBallots,
       budgetVoters: settings.budgetVoters,
       budgetProposals: settings.budgetProposals,
+      log,
+    }),
+    await measureStrikeFundsOn(database.url, {
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      unitCode: ledger.unitCode,
+      strikers: settings.strikers,
       log,
     }),
   ];

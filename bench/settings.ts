@@ -29,6 +29,8 @@ export interface BenchSettings {
   /** Voters and proposals of the governance phase's participatory budget (Equal Shares). */
   readonly budgetVoters: number;
   readonly budgetProposals: number;
+  /** Strikers of the strike-funds phase's weekly stipend batch. */
+  readonly strikers: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -64,6 +66,7 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     tallyBallots: integer(env, 'BENCH_TALLY_BALLOTS', 10_000, 1),
     budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
     budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
+    strikers: integer(env, 'BENCH_STRIKERS', 5_000, 1, 20_000),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),
