@@ -7,7 +7,7 @@
  * own decideApproval and changeApprovalRequest; `app.snapshot()` around refusals.
  */
 import { randomUUID } from 'node:crypto';
-import { GOVERNANCE } from '../governance/governance-fixtures.js';
+import { GOVERNANCE, runUntil } from '../governance/governance-fixtures.js';
 import type { TestApp } from '../setup/test-app.js';
 import { CWC, useTestApp } from '../setup/use-test-app.js';
 import {
@@ -213,5 +213,53 @@ describe('hardship draws', () => {
     );
     expect(big.errors?.[0]?.extensions).toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
     expect(await app.snapshot()).toEqual(snapshot);
+  });
+
+  it('releases the money set aside when the request expires or the applicant withdraws it', async () => {
+    const expiring = await apply(0, '10000');
+    const withdrawn = await apply(1, '5000');
+    await app.ok(
+      GOVERNANCE.withdrawApprovalRequest,
+      { input: { requestId: withdrawn.approvalRequestId } },
+      { token: union.members[1]!.token },
+    );
+    // The fund reviews within 14 days: past that, the scheduler expires the request.
+    await runUntil(app, new Date('2027-03-16T10:00:00Z'));
+    const fundNow = await app.ok<{ strikeFund: { balance: string; available: string } }>(SF.strikeFund, {
+      id: fund.id,
+    });
+    expect(fundNow.strikeFund).toMatchObject({ balance: '100000', available: '100000' });
+    const first = await app.ok<{ myDraws: { id: string; status: string }[] }>(
+      SF.myDraws,
+      { fundId: fund.id },
+      { token: union.members[0]!.token },
+    );
+    expect(first.myDraws).toEqual([expect.objectContaining({ id: expiring.id, status: 'EXPIRED' })]);
+    const second = await app.ok<{ myDraws: { id: string; status: string }[] }>(
+      SF.myDraws,
+      { fundId: fund.id },
+      { token: union.members[1]!.token },
+    );
+    expect(second.myDraws).toEqual([expect.objectContaining({ id: withdrawn.id, status: 'WITHDRAWN' })]);
+  });
+
+  it('lets only one of two concurrent applications through a cap', async () => {
+    const member = union.members[2]!;
+    const accountId = await accountOf(app, member.personId);
+    const results = await Promise.all(
+      [0, 1].map(() =>
+        app.graphql(
+          SF.applyForDraw,
+          { input: { id: randomUUID(), fundId: fund.id, strikeId, accountId, amount: '20000', category: 'FOOD' } },
+          { token: member.token },
+        ),
+      ),
+    );
+    expect(results.filter((result) => result.errors === undefined)).toHaveLength(1);
+    expect(results.find((result) => result.errors !== undefined)?.errors?.[0]?.extensions).toMatchObject({
+      details: { reason: 'DRAW_CAP_EXCEEDED' },
+    });
+    const fundNow = await app.ok<{ strikeFund: { available: string } }>(SF.strikeFund, { id: fund.id });
+    expect(fundNow.strikeFund.available).toBe('80000');
   });
 });
