@@ -135,6 +135,7 @@ export async function measureStrikeFunds(
     contributorName: null,
     visibility: 'ANONYMOUS',
     memo: 'Bench solidarity',
+    pledgeId: null,
   });
   const today = new Date();
   const lastMonday = mondayOf(new Date(today.getTime() - 7 * 86_400_000));

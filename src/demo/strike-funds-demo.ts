@@ -68,6 +68,7 @@ export class StrikeFundsDemo {
       contributorName: "Riverside tenants' union",
       visibility: 'NAMED',
       memo: 'Solidarity from the tenants',
+      pledgeId: null,
     });
     const accounts = new Map<string, string>();
     for (const key of ['wei', 'dana']) {

@@ -12,6 +12,7 @@ import { MAX_ENTRY_AMOUNT, type AccountRecord, type LedgerRequest } from '../led
 import { LedgerService } from '../ledger/ledger.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { isMember, mayManageFund } from './rules/fund-access.js';
+import { periodNumber } from './rules/pledges.js';
 import { countShown, suppressSmallGroups, type ShownGroup } from './rules/public-report.js';
 import { STRIKE_FUNDS_ERRORS } from './strike-funds.errors.js';
 import type {
@@ -52,6 +53,8 @@ export interface NewContribution {
   readonly contributorName: string | null;
   readonly visibility: ContributorVisibility;
   readonly memo: string;
+  /** Money received from outside that keeps a pledge of money from outside (its period: now). */
+  readonly pledgeId: string | null;
 }
 
 /** A fund with its account's figures. */
@@ -245,6 +248,31 @@ export class FundsService {
         if (from.id === fund.accountId)
           refuse(STRIKE_FUNDS_ERRORS.INVALID_CONTRIBUTION, 'a fund does not contribute to itself');
       }
+      let pledgePeriod: number | null = null;
+      if (input.pledgeId !== null) {
+        const pledge = await this.repository.findPledge(manager, input.pledgeId, true);
+        if (pledge?.fundId !== fund.id) {
+          throw new DomainError(STRIKE_FUNDS_ERRORS.PLEDGE_NOT_FOUND, 'No pledge of this fund has this id', {
+            pledgeId: input.pledgeId,
+          });
+        }
+        if (input.source !== 'OUTSIDE' || pledge.fromAccountId !== null || pledge.status !== 'ACTIVE') {
+          refuse(
+            STRIKE_FUNDS_ERRORS.INVALID_CONTRIBUTION,
+            'money from outside keeps an active pledge of money from outside',
+          );
+        }
+        pledgePeriod = periodNumber(pledge.period, this.clock.now());
+        if (await this.repository.pledgePeriodReceived(manager, pledge.id, pledgePeriod)) {
+          throw new DomainError(
+            STRIKE_FUNDS_ERRORS.PLEDGE_PERIOD_RECEIVED,
+            "This period's pledge is received already",
+            {
+              pledgeId: pledge.id,
+            },
+          );
+        }
+      }
       const transactionId = stepId('strike-funds.contribution', input.id);
       await this.applyOne(manager, principal, {
         type: 'TRANSFER',
@@ -271,8 +299,8 @@ export class FundsService {
         visibility: input.visibility,
         amount: input.amount,
         memo: input.memo,
-        pledgeId: null,
-        pledgePeriod: null,
+        pledgeId: input.pledgeId,
+        pledgePeriod,
         transactionId,
         recordedBy: nameOf(principal),
         receivedAt: this.clock.now(),

@@ -29,6 +29,7 @@ export const STRIKE_FUNDS_ERRORS = declareReasons('strike-funds', {
   BATCH_NOT_PREVIEW: ['CONFLICT', 'Only a previewed batch the fund can cover is submitted for approval.'],
   WEEK_ALREADY_PAID: ['CONFLICT', 'This strike and week has a batch submitted or paid already.'],
   WEEK_NOT_OVER: ['CONFLICT', 'A stipend batch is computed once its week has ended.'],
+  PLEDGE_PERIOD_RECEIVED: ['CONFLICT', "This period's pledge of money from outside is received already."],
   DEPOSIT_EXISTS: ['CONFLICT', 'This tenant has deposited for this month already.'],
   NOTHING_TO_RELEASE: ['CONFLICT', 'The escrow holds nothing for its tenants to release.'],
 });

@@ -184,6 +184,14 @@ export class StrikeFundsRepository {
     return toPledge(one(rows));
   }
 
+  async pledgePeriodReceived(manager: EntityManager, pledgeId: string, period: number): Promise<boolean> {
+    const rows: Row[] = await manager.query(
+      `SELECT 1 FROM fund_contribution WHERE pledge_id = $1 AND pledge_period = $2`,
+      [pledgeId, period],
+    );
+    return rows.length > 0;
+  }
+
   /** Pledges with what each has brought in, newest first; one contributor's when `createdBy` is given. */
   async listPledges(
     manager: EntityManager,

@@ -80,6 +80,7 @@ export class StrikeFundsResolver {
         ...input,
         fromAccountId: input.fromAccountId ?? null,
         contributorName: input.contributorName ?? null,
+        pledgeId: input.pledgeId ?? null,
       }),
     );
   }

@@ -129,6 +129,11 @@ export class RecordContributionInput {
   @Field(() => String, { defaultValue: '' })
   @MaxLength(500)
   memo!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The pledge of money from outside this keeps (this period’s).' })
+  @IsOptional()
+  @IsUUID('all', { message: 'pledgeId must be a UUID' })
+  pledgeId?: string | null;
 }
 
 @InputType()

@@ -128,4 +128,36 @@ describe('pledges', () => {
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await app.snapshot()).toEqual(before);
   });
+
+  it('counts money from outside against a pledge of money from outside, once per period', async () => {
+    setDay(app, MONDAY);
+    const fund = await createFund(app, union);
+    const pledgeId = randomUUID();
+    await app.ok(PLEDGE, {
+      input: {
+        id: pledgeId,
+        fundId: fund.id,
+        amount: '2000',
+        period: 'MONTHLY',
+        contributorName: 'Dockers',
+        visibility: 'NAMED',
+      },
+    });
+    const keep = (amount: string) =>
+      app.graphql(SF.recordContribution, {
+        input: { id: randomUUID(), fundId: fund.id, amount, source: 'OUTSIDE', visibility: 'NAMED', pledgeId },
+      });
+    expect((await keep('2000')).errors).toBeUndefined();
+    const before = await app.snapshot();
+    const twice = await keep('2000');
+    expect(twice.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'PLEDGE_PERIOD_RECEIVED' },
+    });
+    expect(await app.snapshot()).toEqual(before);
+    setDay(app, '2027-04-02');
+    expect((await keep('1500')).errors).toBeUndefined();
+    const pledges = await app.ok<{ fundPledges: { status: string; received: string }[] }>(PLEDGES, { fundId: fund.id });
+    expect(pledges.fundPledges).toEqual([expect.objectContaining({ status: 'ACTIVE', received: '3500' })]);
+  });
 });
