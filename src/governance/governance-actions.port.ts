@@ -55,6 +55,11 @@ export interface ApprovalActionHandler {
    * When the request ends without being approved (declined, expired or withdrawn), in that database
    * transaction: the module releases whatever it set aside for it. `status` says how it ended. Optional.
    */
+  /**
+   * Whether the request hides who asked and who is paid from everyone but its author (blind review of a
+   * hardship draw): its approvers then see neither the author, nor the payees, nor the parameters. Optional.
+   */
+  hidesParties?(request: ApprovalRequestRecord): boolean;
   closed?(
     manager: EntityManager,
     context: { readonly request: ApprovalRequestRecord; readonly status: 'DECLINED' | 'EXPIRED' | 'WITHDRAWN' },
