@@ -77,6 +77,8 @@ export class DrawsService implements OnModuleInit {
       check: (manager, { organizationId, params }) => this.checkDrawAction(manager, organizationId, params),
       apply: (manager, { request, params }) => this.payDraw(manager, request, params),
       closed: (manager, { request, status }) => this.closeDraw(manager, request, status),
+      // Blind review: the committee sees neither who asked nor who is paid, in the queue or in governance.
+      hidesParties: (request) => request.action.params['blind'] === true,
     });
   }
 
@@ -187,7 +189,10 @@ export class DrawsService implements OnModuleInit {
         organizationId: fund.organizationId,
         // Never the applicant's name: reviewers may review blind.
         title: `Hardship draw: ${draw.category}, ${draw.amount}`,
-        action: { kind: PAY_DRAW, params: { drawId: draw.id, accountId: account.id, amount: draw.amount.toString() } },
+        action: {
+          kind: PAY_DRAW,
+          params: { drawId: draw.id, accountId: account.id, amount: draw.amount.toString(), blind: fund.blindReview },
+        },
         approvers: { committee: fund.committee },
         required: fund.required,
         expiresAt: new Date(now.getTime() + fund.reviewDays * DAY_MS),
@@ -233,7 +238,7 @@ export class DrawsService implements OnModuleInit {
     if (amount <= 0n || amount > draw.amount)
       refuse(STRIKE_FUNDS_ERRORS.INVALID_DRAW, 'the amount is at most what was applied for');
     return {
-      params: { drawId: draw.id, accountId: account.id, amount: amount.toString() },
+      params: { drawId: draw.id, accountId: account.id, amount: amount.toString(), blind: fund.blindReview },
       payeeIds: [...new Set([draw.applicantId, account.holderId])],
     };
   }

@@ -168,6 +168,20 @@ describe('hardship draws', () => {
     }>(SF.drawReviewQueue, { fundId: fund.id }, { token: union.committee[0]!.token });
     expect(queue.drawReviewQueue.map((row) => row.id)).toEqual([urgent.id, family.id, plain.id]);
     expect(queue.drawReviewQueue.every((row) => row.applicantId === null && row.accountId === null)).toBe(true);
+    // Nor does governance show them the request's author, payees or parameters; the applicant sees them.
+    const request = `query($id: ID!) { approvalRequest(id: $id) { authorId payeeIds action { params } } }`;
+    const seen = await app.ok<{ approvalRequest: { authorId: string | null; payeeIds: string[] } }>(
+      request,
+      { id: urgent.approvalRequestId },
+      { token: union.committee[1]!.token },
+    );
+    expect(seen.approvalRequest).toEqual({ authorId: null, payeeIds: [], action: { params: {} } });
+    const own = await app.ok<{ approvalRequest: { authorId: string | null } }>(
+      request,
+      { id: urgent.approvalRequestId },
+      { token: union.members[1]!.token },
+    );
+    expect(own.approvalRequest.authorId).toBe(union.members[1]!.personId);
     const member = await app.graphql(SF.drawReviewQueue, { fundId: fund.id }, { token: union.members[0]!.token });
     expect(member.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NOT_A_REVIEWER' } });
   });
