@@ -81,6 +81,8 @@ export interface FundReport {
     recipients: number | null;
     paid: bigint;
     weeks: number;
+    /** Stipends paid per week, newest first; recipients null when fewer than five. */
+    stipendWeeks: readonly { weekStart: string; recipients: number | null; paid: bigint }[];
   }[];
   readonly drawsByCategory: readonly ShownGroup[];
   /** Whether the reader sees the members' view (exact small groups), as the fund's setting allows. */
@@ -367,7 +369,16 @@ export class FundsService {
       received: totals.received,
       pledgedPerPeriod: totals.pledgedActive,
       receivedFromPledges: totals.pledgeReceived,
-      strikes: strikes.map((strike) => ({ ...strike, recipients: countShown(strike.recipients, minimum) })),
+      strikes: await Promise.all(
+        strikes.map(async (strike) => ({
+          ...strike,
+          recipients: countShown(strike.recipients, minimum),
+          stipendWeeks: (await this.repository.stipendWeeks(manager, strike.strikeId, REPORT_WEEKS)).map((week) => ({
+            ...week,
+            recipients: countShown(week.recipients, minimum),
+          })),
+        })),
+      ),
       drawsByCategory: suppressSmallGroups(draws, minimum),
       membersView,
     };

@@ -769,6 +769,26 @@ export class StrikeFundsRepository {
     }));
   }
 
+  /** A strike's paid batches per week, newest first: recipients and amount. */
+  async stipendWeeks(
+    manager: EntityManager,
+    strikeId: string,
+    weeks: number,
+  ): Promise<{ weekStart: string; recipients: number; paid: bigint }[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT to_char(batch.week_start, 'YYYY-MM-DD') AS week_start, batch.total AS paid,
+         (SELECT count(*) FROM stipend_line line WHERE line.batch_id = batch.id AND line.amount > 0) AS recipients
+       FROM stipend_batch batch WHERE batch.strike_id = $1 AND batch.status = 'PAID'
+       ORDER BY batch.week_start DESC LIMIT $2`,
+      [strikeId, weeks],
+    );
+    return rows.map((row) => ({
+      weekStart: String(row['week_start']),
+      recipients: Number(row['recipients']),
+      paid: bigintFromColumn(row['paid']),
+    }));
+  }
+
   /** Paid draws per category: distinct people and amount. */
   async drawTotals(
     manager: EntityManager,

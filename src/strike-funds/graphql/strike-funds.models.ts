@@ -539,6 +539,18 @@ export class ReportWeekModel {
   moneyOut!: bigint;
 }
 
+@ObjectType('ReportStipendWeek')
+export class ReportStipendWeekModel {
+  @Field(() => String)
+  weekStart!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Null when fewer than five.' })
+  recipients!: number | null;
+
+  @Field(() => MoneyScalar)
+  paid!: bigint;
+}
+
 @ObjectType('ReportStrike')
 export class ReportStrikeModel {
   @Field(() => ID)
@@ -555,6 +567,9 @@ export class ReportStrikeModel {
 
   @Field(() => Int)
   weeks!: number;
+
+  @Field(() => [ReportStipendWeekModel], { description: 'Stipends paid per week, newest first.' })
+  stipendWeeks!: ReportStipendWeekModel[];
 }
 
 @ObjectType('ReportGroup', { description: 'A group of people; figures null when it holds fewer than five.' })
@@ -617,7 +632,12 @@ export class FundReportModel {
       ...report,
       purpose: report.purpose as FundPurposeEnum,
       weeks: report.weeks.map((week) => Object.assign(new ReportWeekModel(), week)),
-      strikes: report.strikes.map((strike) => Object.assign(new ReportStrikeModel(), strike)),
+      strikes: report.strikes.map((strike) =>
+        Object.assign(new ReportStrikeModel(), {
+          ...strike,
+          stipendWeeks: strike.stipendWeeks.map((week) => Object.assign(new ReportStipendWeekModel(), week)),
+        }),
+      ),
       drawsByCategory: report.drawsByCategory.map((group) => Object.assign(new ReportGroupModel(), group)),
     });
   }

@@ -175,6 +175,19 @@ describe('stipend batches', () => {
     );
     expect(mine.myStipends).toEqual([expect.objectContaining({ amount: '35000', status: 'PAID' })]);
 
+    // The public report shows the week's stipends, but not how many people got them (fewer than five).
+    const report = await app.ok<{
+      fundReport: {
+        strikes: { recipients: number | null; stipendWeeks: { recipients: number | null; paid: string }[] }[];
+      };
+    }>(SF.fundReport, { fundId: fund.id }, { token: union.outsider.token });
+    expect(report.fundReport.strikes).toEqual([
+      expect.objectContaining({
+        recipients: null,
+        stipendWeeks: [{ weekStart: MONDAY, recipients: null, paid: '57500' }],
+      }),
+    ]);
+
     // The week is paid once: computing it again is refused and changes nothing.
     const before = await app.snapshot();
     const again = await app.graphql(SF.computeStipendBatch, {

@@ -40,7 +40,7 @@ export const SF = {
     id motionId mode total shares { tenantId held paid } } }`,
   fundReport: `query($fundId: ID!) { fundReport(fundId: $fundId) { fundId balance contributors received
     pledgedPerPeriod receivedFromPledges membersView weeks { weekStart moneyIn moneyOut }
-    strikes { name recipients paid weeks } drawsByCategory { label people amount } } }`,
+    strikes { name recipients paid weeks stipendWeeks { weekStart recipients paid } } drawsByCategory { label people amount } } }`,
 } as const;
 
 /** A Monday far from the real date, so that the tests' weeks are fixed. */
