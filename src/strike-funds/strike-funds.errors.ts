@@ -27,6 +27,10 @@ export const STRIKE_FUNDS_ERRORS = declareReasons('strike-funds', {
   UNIT_MISMATCH_FUND: ['VALIDATION_FAILED', "The account is not in the fund's unit."],
   DRAW_CAP_EXCEEDED: ['CONFLICT', 'The draw would pass the cap per person per strike or per year (`details.cap`).'],
   BATCH_NOT_PREVIEW: ['CONFLICT', 'Only a previewed batch the fund can cover is submitted for approval.'],
+  BATCH_NO_LONGER_COVERED: [
+    'CONFLICT',
+    'The fund no longer holds what the batch pays (money moved since it was computed): compute it again.',
+  ],
   WEEK_ALREADY_PAID: ['CONFLICT', 'This strike and week has a batch submitted or paid already.'],
   WEEK_NOT_OVER: ['CONFLICT', 'A stipend batch is computed once its week has ended.'],
   PLEDGE_PERIOD_RECEIVED: ['CONFLICT', "This period's pledge of money from outside is received already."],

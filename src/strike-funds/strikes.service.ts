@@ -371,6 +371,14 @@ export class StrikesService implements OnModuleInit {
         );
       }
       await this.requireWeekOpen(manager, strike.id, batch.weekStart);
+      const available = await this.funds.available(manager, fund);
+      if (available < batch.total) {
+        throw new DomainError(
+          STRIKE_FUNDS_ERRORS.BATCH_NO_LONGER_COVERED,
+          `The fund can pay ${available} of the batch's ${batch.total}: compute the week again`,
+          { batchId: batch.id, available: available.toString(), total: batch.total.toString() },
+        );
+      }
       const lines = await this.repository.listLines(manager, batch.id);
       const submitted = await this.repository.setBatchStatus(manager, batch.id, 'SUBMITTED', {
         approvalRequestId: input.requestId,

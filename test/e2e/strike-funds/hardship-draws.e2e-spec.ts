@@ -276,4 +276,13 @@ describe('hardship draws', () => {
     const fundNow = await app.ok<{ strikeFund: { available: string } }>(SF.strikeFund, { id: fund.id });
     expect(fundNow.strikeFund.available).toBe('80000');
   });
+
+  it('does not count a committee member who declared a conflict: the two others must both approve', async () => {
+    const draw = await apply(0, '5000');
+    await decide(app, union.committee[2]!, draw.approvalRequestId, 'RECUSE', 'She is my sister');
+    expect((await decide(app, union.committee[0]!, draw.approvalRequestId, 'APPROVE')).status).toBe('OPEN');
+    expect((await decide(app, union.committee[1]!, draw.approvalRequestId, 'REFUSE', 'Not urgent')).status).toBe(
+      'DECLINED',
+    );
+  });
 });

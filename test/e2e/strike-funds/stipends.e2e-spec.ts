@@ -353,4 +353,27 @@ describe('stipend batches', () => {
     expect(await balanceOf(app, fund.accountId)).toBe(200000n - 57500n);
     expect(await balanceOf(app, accounts[0]!)).toBe(35000n);
   });
+
+  it('refuses to submit a batch the fund no longer covers, and a recomputed one shares what is left', async () => {
+    await contribute(app, fund.id, '60000');
+    await picketTheWeek();
+    const batch = await compute();
+    expect(batch.total).toBe('57500');
+    // Money leaves the fund (a draw set aside) between the preview and the submission.
+    const drawAccount = await accountOf(app, union.members[3]!.personId);
+    await app.ok(
+      SF.applyForDraw,
+      { input: { id: randomUUID(), fundId: fund.id, accountId: drawAccount, amount: '10000', category: 'FOOD' } },
+      { token: union.members[3]!.token },
+    );
+    const before = await app.snapshot();
+    const refused = await app.graphql(SF.submitStipendBatch, { input: { batchId: batch.id, requestId: randomUUID() } });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'BATCH_NO_LONGER_COVERED', available: '50000' },
+    });
+    expect(await app.snapshot()).toEqual(before);
+    const recomputed = await compute();
+    expect(recomputed).toMatchObject({ total: '50000', shortfall: 'PRO_RATA' });
+  });
 });
