@@ -14,6 +14,7 @@
  *      recounts it) and runs the Method of Equal Shares over 10 000 voters and 100 proposals (bench/governance.ts);
  *      the time bank confirms 10 000 due exchanges in one scheduler pass and searches 100 000 offers
  *      (bench/timebank.ts);
+ *      strike funds compute, approve (2 of 3) and pay a stipend batch for 5 000 strikers (bench/strike-funds.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -36,6 +37,7 @@ import {
 } from './database.js';
 import { measureGovernance } from './governance.js';
 import { measureTimebank } from './timebank.js';
+import { measureStrikeFundsOn } from './strike-funds.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
@@ -291,6 +293,13 @@ async function main(): Promise<number> {
       members: settings.timebankMembers,
       dueExchanges: settings.timebankDue,
       listings: settings.timebankListings,
+      log,
+    }),
+    await measureStrikeFundsOn(database.url, {
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      unitCode: ledger.unitCode,
+      strikers: settings.strikers,
       log,
     }),
   ];

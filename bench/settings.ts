@@ -33,6 +33,8 @@ export interface BenchSettings {
   readonly timebankMembers: number;
   readonly timebankDue: number;
   readonly timebankListings: number;
+  /** Strikers of the strike-funds phase's weekly stipend batch. */
+  readonly strikers: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -71,6 +73,7 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     timebankMembers: integer(env, 'BENCH_TIMEBANK_MEMBERS', 300, 2),
     timebankDue: integer(env, 'BENCH_TIMEBANK_DUE', 10_000, 1),
     timebankListings: integer(env, 'BENCH_TIMEBANK_LISTINGS', 100_000, 1),
+    strikers: integer(env, 'BENCH_STRIKERS', 5_000, 1, 20_000),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),

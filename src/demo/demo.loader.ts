@@ -20,6 +20,7 @@ import {
 import type { DemoWorld } from './demo-world.js';
 import { GovernanceDemo } from './governance-demo.js';
 import { TimebankDemo } from './timebank-demo.js';
+import { StrikeFundsDemo } from './strike-funds-demo.js';
 
 /**
  * Loads the demo federation when DEMO_DATA is on (never in production: configuration refuses it) and the
@@ -41,6 +42,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(GovernanceDemo) private readonly governance: GovernanceDemo,
     @Inject(TimebankDemo) private readonly timebank: TimebankDemo,
+    @Inject(StrikeFundsDemo) private readonly strikeFunds: StrikeFundsDemo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -146,6 +148,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     };
     await this.governance.load(world);
     await this.timebank.load(world);
+    await this.strikeFunds.load(world);
     for (const person of DEMO_PERSONS) await this.auth.logout(await as(person.key));
     this.logger.log(
       `loaded the demo federation: ${DEMO_ORGANIZATIONS.length} organisations, ${DEMO_PERSONS.length} persons, ` +

@@ -5,6 +5,7 @@ import { SystemActors1764100000000 } from '../../../migrations/1764100000000-Sys
 import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workflows.js';
 import { Governance1764300000000 } from '../../../migrations/1764300000000-Governance.js';
 import { Timebank1764400000000 } from '../../../migrations/1764400000000-Timebank.js';
+import { StrikeFunds1764700000000 } from '../../../migrations/1764700000000-StrikeFunds.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Workflows1764200000000,
   Governance1764300000000,
   Timebank1764400000000,
+  StrikeFunds1764700000000,
 ];
