@@ -171,7 +171,7 @@ function divisorMethod(
       assert(index !== undefined, 'a part holding units gives one back');
       amounts[index] = amounts[index]! - 1n;
       sum -= 1n;
-      if (amounts[index]! > 0n) heap.push(index);
+      if (amounts[index] > 0n) heap.push(index);
     }
   }
   return amounts;

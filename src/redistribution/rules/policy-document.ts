@@ -249,7 +249,7 @@ function parseLeg(value: unknown, what: string): Leg {
     parseDestination(destination, `${what}.destinations[${index}]`, { split, weightBy }),
   );
   return {
-    name: leg['name'] === undefined ? '' : text(leg['name'], `${what}.name`),
+    name: leg['name'] === undefined || leg['name'] === '' ? '' : text(leg['name'], `${what}.name`),
     split,
     weightBy,
     hoursUnitCode,

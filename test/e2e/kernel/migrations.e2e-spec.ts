@@ -40,9 +40,16 @@ const GOVERNANCE_TABLES = [
   'secret_ballot',
   'secret_participation',
 ];
+const REDISTRIBUTION_TABLES = [
+  'redistribution_policy',
+  'redistribution_policy_version',
+  'redistribution_run',
+  'redistribution_run_line',
+];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
+  ...REDISTRIBUTION_TABLES,
   'api_token',
   'audit_event',
   'books_check',
@@ -67,7 +74,14 @@ const LEDGER_FUNCTIONS = [
   'refuse_history_change',
 ];
 const ORGANIZATION_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
-const ALL_FUNCTIONS = [...ORGANIZATION_FUNCTIONS, 'guard_ballot', 'guard_delegation', 'lock_ledger_batch'].sort();
+const REDISTRIBUTION_FUNCTIONS = ['check_policy_version_follows', 'guard_redistribution_run'];
+const ALL_FUNCTIONS = [
+  ...ORGANIZATION_FUNCTIONS,
+  'guard_ballot',
+  'guard_delegation',
+  'lock_ledger_batch',
+  ...REDISTRIBUTION_FUNCTIONS,
+].sort();
 
 describe('migrations', () => {
   let dataSource: DataSource;
@@ -304,6 +318,10 @@ describe('migrations', () => {
       'ledger_transaction_has_entries',
       'motion_delegation_append_only',
       'motion_outcome_append_only',
+      'redistribution_policy_version_append_only',
+      'redistribution_policy_version_follows',
+      'redistribution_run_guard',
+      'redistribution_run_line_append_only',
       'secret_ballot_fits_motion',
       'transaction_outcome_append_only',
       'unit_append_only',
