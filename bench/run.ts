@@ -12,6 +12,7 @@
  *      internal API, so with the application booted in this process once the service has stopped);
  *   7. the domain modules' phases, in this process too: governance closes a motion of 10 000 ballots (and
  *      recounts it) and runs the Method of Equal Shares over 10 000 voters and 100 proposals (bench/governance.ts);
+ *      redistribution previews and executes one run over 100 000 accounts (bench/redistribution.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -33,6 +34,7 @@ import {
   type BenchDatabase,
 } from './database.js';
 import { measureGovernance } from './governance.js';
+import { measureRedistribution } from './redistribution.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
@@ -282,6 +284,7 @@ async function main(): Promise<number> {
       budgetProposals: settings.budgetProposals,
       log,
     }),
+    await measureRedistribution({ databaseUrl: database.url, accounts: settings.redistributionAccounts, log }),
   ];
 
   // Verification: a run whose books do not balance is void.
