@@ -299,11 +299,16 @@ export class AccountsService {
   }
 
   /**
-   * As `accountsIn`, locked in id order until the caller's transaction ends: for a workflow that computes
-   * what to move from the positions it read (a redistribution run), so nothing moves in between.
+   * As `accountsIn`, for many accounts at once (a join with the list), in id order; with `lock`, locked until
+   * the caller's transaction ends: for a workflow that computes what to move from the positions it read (a
+   * redistribution run), so that nothing moves in between.
    */
-  async lockedAccountsIn(manager: EntityManager, ids: readonly string[]): Promise<AccountRecord[]> {
-    return this.repository.findAccountsLocked(manager, ids);
+  async manyAccountsIn(
+    manager: EntityManager,
+    ids: readonly string[],
+    options: { lock: boolean },
+  ): Promise<AccountRecord[]> {
+    return this.repository.findManyAccounts(manager, ids, options.lock);
   }
 
   /** Every account of a unit and kind held by these holders (a policy's account set), in id order. */

@@ -156,10 +156,14 @@ export class LedgerRepository {
     return rows.map(toAccount);
   }
 
-  /** The accounts of these ids, locked in id order (FOR UPDATE) for a workflow that reads, then moves value. */
-  async findAccountsLocked(manager: EntityManager, ids: readonly string[]): Promise<AccountRecord[]> {
+  /**
+   * The accounts of these ids (many: a join with the list, not a probe per id), in id order; locked until the
+   * transaction ends (FOR UPDATE) for a workflow that reads, then moves value.
+   */
+  async findManyAccounts(manager: EntityManager, ids: readonly string[], lock: boolean): Promise<AccountRecord[]> {
     const rows: Row[] = await manager.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      `SELECT ${ACCOUNT_COLUMNS} FROM account JOIN unnest($1::uuid[]) AS wanted (id) USING (id)
+       ORDER BY id ${lock ? 'FOR UPDATE OF account' : ''}`,
       [ids],
     );
     return rows.map(toAccount);
@@ -171,8 +175,8 @@ export class LedgerRepository {
     filter: { holderIds: readonly string[]; unitCode: string; kind: string },
   ): Promise<AccountRecord[]> {
     const rows: Row[] = await manager.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM account
-       WHERE holder_id = ANY($1::uuid[]) AND unit_code = $2 AND kind = $3 ORDER BY id`,
+      `SELECT ${ACCOUNT_COLUMNS} FROM account JOIN unnest($1::uuid[]) AS holder (party) ON account.holder_id = holder.party
+       WHERE unit_code = $2 AND kind = $3 ORDER BY account.id`,
       [filter.holderIds, filter.unitCode, filter.kind],
     );
     return rows.map(toAccount);
@@ -189,8 +193,8 @@ export class LedgerRepository {
       `SELECT account_id,
               COALESCE(SUM(amount) FILTER (WHERE side = 'DEBIT'), 0)::text AS debits,
               COALESCE(SUM(amount) FILTER (WHERE side = 'CREDIT'), 0)::text AS credits
-       FROM entry
-       WHERE account_id = ANY($1::uuid[]) AND effective_at >= $2 AND effective_at < $3 AND NOT pending
+       FROM entry JOIN unnest($1::uuid[]) AS wanted (id) ON entry.account_id = wanted.id
+       WHERE effective_at >= $2 AND effective_at < $3 AND NOT pending
        GROUP BY account_id`,
       [accountIds, from, to],
     );
