@@ -540,9 +540,7 @@ export class RedistributionService implements OnModuleInit {
       );
     }
     const sortedIds = [...allIds].sort();
-    const records = lock
-      ? await this.accounts.lockedAccountsIn(manager, sortedIds)
-      : await this.accounts.accountsIn(manager, sortedIds);
+    const records = await this.accounts.manyAccountsIn(manager, sortedIds, { lock });
     const byId = new Map(
       records.filter((account) => account.unitCode === document.unitCode).map((account) => [account.id, account]),
     );
