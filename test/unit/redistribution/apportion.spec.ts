@@ -75,6 +75,20 @@ describe('apportion: hand-computed tables', () => {
     expect(amounts(11n, [6n, 6n, 2n], 'DHONDT')).toEqual([5n, 5n, 1n]);
   });
 
+  it("shows D'Hondt leaving the upper quota, which largest remainder never does", () => {
+    // One part of weight 60 and forty of weight 1, 10 units: the large part's quota is 6; both divisor methods give it 10.
+    const weights = [60n, ...Array.from({ length: 40 }, () => 1n)];
+    expect(amounts(10n, weights, 'DHONDT')[0]).toBe(10n);
+    expect(amounts(10n, weights, 'LARGEST_REMAINDER')[0]).toBe(6n);
+    expect(amounts(10n, weights, 'SAINTE_LAGUE')[0]).toBe(10n);
+  });
+
+  it('shows the population paradox of largest remainder: a part growing faster than another loses a unit to it', () => {
+    // A grows 500 → 503 (+0.6%), B 220 → 221 (+0.45%), C 140 → 220: A loses a unit, B gains one.
+    expect(amounts(10n, [500n, 220n, 140n], 'LARGEST_REMAINDER')).toEqual([6n, 2n, 2n]);
+    expect(amounts(10n, [503n, 221n, 220n], 'LARGEST_REMAINDER')).toEqual([5n, 3n, 2n]);
+  });
+
   it('breaks ties by key, whatever the order given', () => {
     const forward = apportion(
       1n,
