@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { toConnection } from '../kernel/graphql/connection.js';
-import { decodeCursor, decodePositionCursor, positionKey } from '../kernel/graphql/cursor.js';
+import { decodeCursor, decodePositionCursor, encodeCursor, positionKey } from '../kernel/graphql/cursor.js';
 import { requireStorableDate } from '../kernel/graphql/dates.js';
 import { PageArgs } from '../kernel/graphql/page.args.js';
 import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
@@ -199,12 +199,17 @@ export class RedistributionRunResolver {
     @Parent() run: RedistributionRunModel,
     @Args() args: PageArgs,
   ): Promise<RedistributionLineConnectionModel> {
-    const rows = await this.redistribution.lines(principal, {
+    const page = await this.redistribution.lines(principal, {
       runId: run.id,
       after: decodeLineCursor(args.after),
-      limit: args.first + 1,
+      first: args.first,
     });
-    return toConnection(rows, args.first, LINE_CURSOR, lineKey, (row) => RedistributionLineModel.from(row));
+    const cursorOf = (key: { leg: number; role: string; accountId: string }) =>
+      encodeCursor(LINE_CURSOR, `${key.leg}|${key.role}|${key.accountId}`);
+    return {
+      edges: page.lines.map((line) => ({ cursor: cursorOf(line.cursorKey), node: RedistributionLineModel.from(line) })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endKey === null ? null : cursorOf(page.endKey) },
+    };
   }
 }
 

@@ -46,6 +46,16 @@ const RUNNERS = ['TREASURER', 'ADMIN'];
 
 type Params = Readonly<Record<string, unknown>>;
 
+/** A run's line as a reader sees it: an account hidden from them is folded into an aggregate (no id). */
+export interface VisibleLine extends Omit<RunLineRecord, 'accountId'> {
+  readonly accountId: string | null;
+  /** The position in the run's lines the page continues after. */
+  readonly cursorKey: { readonly leg: number; readonly role: string; readonly accountId: string };
+}
+
+/** How much of an organisation's redistribution a reader sees. */
+type View = 'MEMBER' | 'FEDERATION';
+
 export interface RunPreview {
   readonly policy: PolicyRecord;
   readonly version: number;
@@ -259,8 +269,19 @@ export class RedistributionService implements OnModuleInit {
 
   async policy(principal: Principal, id: string): Promise<PolicyRecord> {
     const policy = await this.requirePolicy(this.dataSource.manager, id);
-    requireMember(principal, policy);
+    await this.viewOf(principal, policy.organizationId);
     return policy;
+  }
+
+  /**
+   * The organisation's members see everything; the members of the federations above it see its policies and
+   * runs, with the lines of accounts they may not see folded into aggregates; nobody else sees anything.
+   */
+  private async viewOf(principal: Principal, organizationId: string): Promise<View> {
+    if (rolesIn(principal, organizationId).size > 0) return 'MEMBER';
+    const federations = (await this.organizations.federationsAbove([organizationId])).get(organizationId) ?? [];
+    if (federations.some((federationId) => rolesIn(principal, federationId).size > 0)) return 'FEDERATION';
+    return notVisible(organizationId);
   }
 
   async policies(
@@ -268,7 +289,7 @@ export class RedistributionService implements OnModuleInit {
     filter: { organizationId: string; after: { at: Date; id: string } | null; limit: number },
   ): Promise<PolicyRecord[]> {
     const organizationId = requireUuid(filter.organizationId, 'organizationId');
-    if (rolesIn(principal, organizationId).size === 0) notVisible(organizationId);
+    await this.viewOf(principal, organizationId);
     return this.repository.listPolicies(this.dataSource.manager, { ...filter, organizationId });
   }
 
@@ -293,10 +314,56 @@ export class RedistributionService implements OnModuleInit {
 
   async lines(
     principal: Principal,
-    filter: { runId: string; after: { leg: number; role: string; accountId: string } | null; limit: number },
-  ): Promise<RunLineRecord[]> {
-    await this.run(principal, filter.runId);
-    return this.repository.listLines(this.dataSource.manager, filter);
+    filter: { runId: string; after: { leg: number; role: string; accountId: string } | null; first: number },
+  ): Promise<{ lines: VisibleLine[]; hasNextPage: boolean; endKey: VisibleLine['cursorKey'] | null }> {
+    const run = await this.requireRun(this.dataSource.manager, filter.runId);
+    const policy = await this.requirePolicy(this.dataSource.manager, run.policyId);
+    const view = await this.viewOf(principal, policy.organizationId);
+    const fetched = await this.repository.listLines(this.dataSource.manager, {
+      runId: filter.runId,
+      after: filter.after,
+      limit: filter.first + 1,
+    });
+    const rows = fetched.slice(0, filter.first);
+    const last = rows.at(-1);
+    const page = (lines: VisibleLine[]) => ({
+      lines,
+      hasNextPage: fetched.length > filter.first,
+      endKey: last === undefined ? null : { leg: last.leg, role: last.role, accountId: last.accountId },
+    });
+    const shown = (row: RunLineRecord): VisibleLine => ({
+      ...row,
+      cursorKey: { leg: row.leg, role: row.role, accountId: row.accountId },
+    });
+    if (view === 'MEMBER') return page(rows.map(shown));
+    // Outside the organisation: an account the reader may not see is never named; per leg and role, the page's
+    // hidden lines become one aggregate.
+    const visible: VisibleLine[] = [];
+    const hidden = new Map<string, { lines: RunLineRecord[] }>();
+    for (const row of rows) {
+      if ((await this.accounts.visibleAccount(principal, row.accountId)) !== null) visible.push(shown(row));
+      else {
+        const key = `${row.leg}|${row.role}`;
+        const group = hidden.get(key) ?? { lines: [] };
+        group.lines.push(row);
+        hidden.set(key, group);
+      }
+    }
+    for (const { lines } of hidden.values()) {
+      const last = lines.at(-1)!;
+      visible.push({
+        leg: last.leg,
+        role: last.role,
+        accountId: null,
+        basis: lines.reduce((sum, line) => sum + line.basis, 0n),
+        exactShare: null,
+        amount: lines.reduce((sum, line) => sum + line.amount, 0n),
+        explanation: `${lines.length} accounts whose balances only their holders' organisations see, together`,
+        cursorKey: { leg: last.leg, role: last.role, accountId: last.accountId },
+      });
+    }
+    const order = (line: VisibleLine) => `${line.cursorKey.leg}|${line.cursorKey.role}|${line.cursorKey.accountId}`;
+    return page(visible.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)));
   }
 
   // Runs

@@ -114,8 +114,11 @@ export class RedistributionLineModel {
   @Field(() => RedistributionLineRoleEnum)
   role!: RedistributionLineRoleEnum;
 
-  @Field(() => ID)
-  accountId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Null for an aggregate of accounts the reader may not see (outside the organisation).',
+  })
+  accountId!: string | null;
 
   @Field(() => MoneyScalar, { description: "A source's measure before bounds; a destination's weight." })
   basis!: bigint;
@@ -129,10 +132,15 @@ export class RedistributionLineModel {
   @Field(() => String, { description: 'How the amount was reached, in words a treasurer can read.' })
   explanation!: string;
 
-  static from(record: RunLineRecord): RedistributionLineModel {
+  static from(record: Omit<RunLineRecord, 'accountId'> & { accountId: string | null }): RedistributionLineModel {
     return Object.assign(new RedistributionLineModel(), {
-      ...record,
+      leg: record.leg,
       role: record.role as RedistributionLineRoleEnum,
+      accountId: record.accountId,
+      basis: record.basis,
+      exactShare: record.exactShare,
+      amount: record.amount,
+      explanation: record.explanation,
     });
   }
 }

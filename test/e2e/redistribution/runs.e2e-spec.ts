@@ -9,7 +9,7 @@
  * the surplus to a strike fund and shares 70% by hours given (hand-computed: 120.00, then 70.00 and 210.00).
  */
 import { SchedulerService } from '../../../src/kernel/scheduling/scheduler.service.js';
-import { clockOf, runUntil } from '../governance/governance-fixtures.js';
+import { clockOf, join, runUntil } from '../governance/governance-fixtures.js';
 import type { TestApp } from '../setup/test-app.js';
 import { useTestApp } from '../setup/use-test-app.js';
 import {
@@ -340,5 +340,43 @@ describe('redistribution runs', () => {
     expect(runs[0].executed_by).toBe('system:redistribution.schedule');
     expect((runs[0].period_end as Date).toISOString()).toBe(firstOfNext.toISOString());
     expect(await balance(app, w.strikeFund)).toBe('12000');
+  });
+  it('shows a federation the runs of its member co-op, folding accounts it may not see into aggregates', async () => {
+    const federationId = app.steward.organizationId;
+    const requested = await app.ok<{ requestFederationMembership: { id: string } }>(
+      `mutation($input: RequestFederationMembershipInput!) { requestFederationMembership(input: $input) { id } }`,
+      { input: { organizationId: folks.coop.id, federationId } },
+    );
+    await app.ok(`mutation($input: FederationMembershipIdInput!) { admitFederationMember(input: $input) { id } }`, {
+      input: { federationMembershipId: requested.requestFederationMembership.id },
+    });
+    const federate = await join(app, app.steward.token, federationId, 'redis-federate@test.example');
+    const policyId = await adopt(app, w, surplusPolicy(w));
+    const runId = (await execute(policyId, (await preview(policyId)).digest)).data!.executeRedistributionRun.run.id;
+
+    const seen = await app.ok<{ redistributionRun: any }>(REDISTRIBUTION.run, { id: runId }, { token: federate.token });
+    const lines = seen.redistributionRun.lines.edges.map((edge: any) => edge.node);
+    const accountIds = lines.map((line: any) => line.accountId);
+    expect(accountIds).toContain(w.strikeFund);
+    for (const hidden of [w.coopFund, ...w.memberAccounts]) expect(accountIds).not.toContain(hidden);
+    const aggregates = lines.filter((line: any) => line.accountId === null);
+    expect(aggregates.length).toBeGreaterThan(0);
+    const total = (role: string) =>
+      lines.filter((line: any) => line.role === role).reduce((sum: bigint, line: any) => sum + BigInt(line.amount), 0n);
+    expect(total('SOURCE')).toBe(40000n);
+    expect(total('DESTINATION')).toBe(40000n);
+
+    const refused = await app.graphql(
+      REDISTRIBUTION.preview,
+      { input: { policyId, ...period, linesFirst: 5 } },
+      { token: federate.token },
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const member = await app.ok<{ redistributionRun: any }>(
+      REDISTRIBUTION.run,
+      { id: runId },
+      { token: folks.coop.members[2]!.token },
+    );
+    expect(member.redistributionRun.lines.edges.every((edge: any) => edge.node.accountId !== null)).toBe(true);
   });
 });
