@@ -43,6 +43,8 @@ const SCHEDULE_ACTOR = 'redistribution.schedule';
 /** The most accounts one run reads and moves (sources and destinations together). */
 export const MAX_RUN_ACCOUNTS = 200_000;
 const RUNNERS = ['TREASURER', 'ADMIN'];
+/** Transactions per call of the ledger's applyGroup (64 of at most 64 entries: 4 096 entries). */
+const GROUP_SLICE = 64;
 
 type Params = Readonly<Record<string, unknown>>;
 
@@ -476,7 +478,16 @@ export class RedistributionService implements OnModuleInit {
       })),
     );
     const runner = systemPrincipal(RUNS_ACTOR, { accounts: new Set(computed.sourceIds) });
-    await this.ledger.applyGroup(manager, runner, { kind: 'REDISTRIBUTION_RUN', id: runId }, requests);
+    // In slices: the ledger decides a batch's entries together, at a cost that grows faster than their number;
+    // every account is already locked (compute), and all slices commit in this one database transaction.
+    for (let start = 0; start < requests.length; start += GROUP_SLICE) {
+      await this.ledger.applyGroup(
+        manager,
+        runner,
+        { kind: 'REDISTRIBUTION_RUN', id: runId },
+        requests.slice(start, start + GROUP_SLICE),
+      );
+    }
     await this.audit.record(manager, {
       actor: principal,
       action: 'REDISTRIBUTION_RUN_EXECUTED',
