@@ -535,7 +535,18 @@ export class RedistributionService implements OnModuleInit {
       const reverser = systemPrincipal(RUNS_ACTOR, {
         accounts: new Set(lines.filter((line) => line.amount > 0n).map((line) => line.accountId)),
       });
-      await this.ledger.applyGroup(manager, reverser, { kind: 'REDISTRIBUTION_REVERSAL', id: run.id }, requests);
+      // Every account of the run locked first, in id order, as the execution did: the slices then lock nothing new.
+      await this.accounts.manyAccountsIn(manager, [...new Set(lines.map((line) => line.accountId))].sort(), {
+        lock: true,
+      });
+      for (let start = 0; start < requests.length; start += GROUP_SLICE) {
+        await this.ledger.applyGroup(
+          manager,
+          reverser,
+          { kind: 'REDISTRIBUTION_REVERSAL', id: run.id },
+          requests.slice(start, start + GROUP_SLICE),
+        );
+      }
       await this.repository.markReversed(manager, run.id, nameOf(principal), input.reason);
       await this.audit.record(manager, {
         actor: principal,
