@@ -15,6 +15,7 @@
  *      the time bank confirms 10 000 due exchanges in one scheduler pass and searches 100 000 offers
  *      (bench/timebank.ts);
  *      strike funds compute, approve (2 of 3) and pay a stipend batch for 5 000 strikers (bench/strike-funds.ts);
+ *      redistribution previews and executes one run over 100 000 accounts (bench/redistribution.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -38,6 +39,7 @@ import {
 import { measureGovernance } from './governance.js';
 import { measureTimebank } from './timebank.js';
 import { measureStrikeFundsOn } from './strike-funds.js';
+import { measureRedistribution } from './redistribution.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
@@ -302,6 +304,7 @@ async function main(): Promise<number> {
       strikers: settings.strikers,
       log,
     }),
+    await measureRedistribution({ databaseUrl: database.url, accounts: settings.redistributionAccounts, log }),
   ];
 
   // Verification: a run whose books do not balance is void.

@@ -5,6 +5,7 @@ import { LEDGER } from './ledger/ledger.module.js';
 import { ORGANIZATIONS } from './organizations/organizations.module.js';
 import { TIMEBANK } from './timebank/timebank.module.js';
 import { STRIKE_FUNDS } from './strike-funds/strike-funds.module.js';
+import { REDISTRIBUTION } from './redistribution/redistribution.module.js';
 
 /**
  * Every domain module, bottom of the domain map first (DESIGN.md). The application imports their Nest
@@ -18,4 +19,5 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
   GOVERNANCE,
   TIMEBANK,
   STRIKE_FUNDS,
+  REDISTRIBUTION,
 ];

@@ -21,6 +21,7 @@ import type { DemoWorld } from './demo-world.js';
 import { GovernanceDemo } from './governance-demo.js';
 import { TimebankDemo } from './timebank-demo.js';
 import { StrikeFundsDemo } from './strike-funds-demo.js';
+import { RedistributionDemo } from './redistribution-demo.js';
 
 /**
  * Loads the demo federation when DEMO_DATA is on (never in production: configuration refuses it) and the
@@ -43,6 +44,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(GovernanceDemo) private readonly governance: GovernanceDemo,
     @Inject(TimebankDemo) private readonly timebank: TimebankDemo,
     @Inject(StrikeFundsDemo) private readonly strikeFunds: StrikeFundsDemo,
+    @Inject(RedistributionDemo) private readonly redistribution: RedistributionDemo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -149,6 +151,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     await this.governance.load(world);
     await this.timebank.load(world);
     await this.strikeFunds.load(world);
+    await this.redistribution.load(world);
     for (const person of DEMO_PERSONS) await this.auth.logout(await as(person.key));
     this.logger.log(
       `loaded the demo federation: ${DEMO_ORGANIZATIONS.length} organisations, ${DEMO_PERSONS.length} persons, ` +

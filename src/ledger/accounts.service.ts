@@ -298,6 +298,39 @@ export class AccountsService {
     return this.repository.findAccounts(manager, ids);
   }
 
+  /**
+   * As `accountsIn`, for many accounts at once (a join with the list), in id order; with `lock`, locked until
+   * the caller's transaction ends: for a workflow that computes what to move from the positions it read (a
+   * redistribution run), so that nothing moves in between.
+   */
+  async manyAccountsIn(
+    manager: EntityManager,
+    ids: readonly string[],
+    options: { lock: boolean },
+  ): Promise<AccountRecord[]> {
+    return this.repository.findManyAccounts(manager, ids, options.lock);
+  }
+
+  /** Every account of a unit and kind held by these holders (a policy's account set), in id order. */
+  async accountsOfHoldersIn(
+    manager: EntityManager,
+    filter: { holderIds: readonly string[]; unitCode: string; kind: string },
+  ): Promise<AccountRecord[]> {
+    return this.repository.findAccountsOfHolders(manager, filter);
+  }
+
+  /**
+   * Posted debits and credits of each account with an effective instant in [from, to): a period's flows (net
+   * inflow, minutes given in a time bank). Accounts that did not move are absent.
+   */
+  async flowsIn(
+    manager: EntityManager,
+    accountIds: readonly string[],
+    period: { from: Date; to: Date },
+  ): Promise<{ accountId: string; debits: bigint; credits: bigint }[]> {
+    return this.repository.sumFlows(manager, accountIds, period.from, period.to);
+  }
+
   async requireAccount(manager: EntityManager, id: string, lock = false): Promise<AccountRecord> {
     const accountId = requireUuid(id, 'accountId');
     const account = await this.repository.findAccount(manager, accountId, lock);

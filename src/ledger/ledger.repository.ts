@@ -156,6 +156,55 @@ export class LedgerRepository {
     return rows.map(toAccount);
   }
 
+  /**
+   * The accounts of these ids (many: a join with the list, not a probe per id), in id order; locked until the
+   * transaction ends (FOR UPDATE) for a workflow that reads, then moves value.
+   */
+  async findManyAccounts(manager: EntityManager, ids: readonly string[], lock: boolean): Promise<AccountRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM account JOIN unnest($1::uuid[]) AS wanted (id) USING (id)
+       ORDER BY id ${lock ? 'FOR UPDATE OF account' : ''}`,
+      [ids],
+    );
+    return rows.map(toAccount);
+  }
+
+  /** Every account of one unit and kind held by any of these holders, in id order. */
+  async findAccountsOfHolders(
+    manager: EntityManager,
+    filter: { holderIds: readonly string[]; unitCode: string; kind: string },
+  ): Promise<AccountRecord[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM account JOIN unnest($1::uuid[]) AS holder (party) ON account.holder_id = holder.party
+       WHERE unit_code = $2 AND kind = $3 ORDER BY account.id`,
+      [filter.holderIds, filter.unitCode, filter.kind],
+    );
+    return rows.map(toAccount);
+  }
+
+  /** Posted debits and credits of each account effective in [from, to), one row per account that moved. */
+  async sumFlows(
+    manager: EntityManager,
+    accountIds: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<{ accountId: string; debits: bigint; credits: bigint }[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT account_id,
+              COALESCE(SUM(amount) FILTER (WHERE side = 'DEBIT'), 0)::text AS debits,
+              COALESCE(SUM(amount) FILTER (WHERE side = 'CREDIT'), 0)::text AS credits
+       FROM entry JOIN unnest($1::uuid[]) AS wanted (id) ON entry.account_id = wanted.id
+       WHERE effective_at >= $2 AND effective_at < $3 AND NOT pending
+       GROUP BY account_id`,
+      [accountIds, from, to],
+    );
+    return rows.map((row) => ({
+      accountId: text(row['account_id']),
+      debits: bigintFromColumn(row['debits']),
+      credits: bigintFromColumn(row['credits']),
+    }));
+  }
+
   async listAccounts(
     manager: EntityManager,
     filter: {

@@ -6,6 +6,7 @@ import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workfl
 import { Governance1764300000000 } from '../../../migrations/1764300000000-Governance.js';
 import { Timebank1764400000000 } from '../../../migrations/1764400000000-Timebank.js';
 import { StrikeFunds1764700000000 } from '../../../migrations/1764700000000-StrikeFunds.js';
+import { Redistribution1764800000000 } from '../../../migrations/1764800000000-Redistribution.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Governance1764300000000,
   Timebank1764400000000,
   StrikeFunds1764700000000,
+  Redistribution1764800000000,
 ];

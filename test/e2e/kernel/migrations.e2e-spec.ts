@@ -66,11 +66,18 @@ const STRIKE_FUNDS_TABLES = [
   'strike_fund',
   'striker',
 ];
+const REDISTRIBUTION_TABLES = [
+  'redistribution_policy',
+  'redistribution_policy_version',
+  'redistribution_run',
+  'redistribution_run_line',
+];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
   ...TIMEBANK_TABLES,
   ...STRIKE_FUNDS_TABLES,
+  ...REDISTRIBUTION_TABLES,
   'api_token',
   'audit_event',
   'books_check',
@@ -95,12 +102,14 @@ const LEDGER_FUNCTIONS = [
   'refuse_history_change',
 ];
 const ORGANIZATION_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
+const REDISTRIBUTION_FUNCTIONS = ['check_policy_version_follows', 'guard_redistribution_run'];
 const ALL_FUNCTIONS = [
   ...ORGANIZATION_FUNCTIONS,
   'guard_ballot',
   'guard_delegation',
   'guard_timebank_exchange',
   'lock_ledger_batch',
+  ...REDISTRIBUTION_FUNCTIONS,
 ].sort();
 
 describe('migrations', () => {
@@ -343,6 +352,10 @@ describe('migrations', () => {
       'motion_delegation_append_only',
       'motion_outcome_append_only',
       'picket_shift_append_only',
+      'redistribution_policy_version_append_only',
+      'redistribution_policy_version_follows',
+      'redistribution_run_guard',
+      'redistribution_run_line_append_only',
       'secret_ballot_fits_motion',
       'stipend_rule_append_only',
       'timebank_exchange_guard',
