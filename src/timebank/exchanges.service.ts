@@ -197,21 +197,8 @@ export class ExchangesService implements OnModuleInit {
         confirmedAt: null,
         closedAt: null,
       };
-      if (!(await this.repository.insertExchange(manager, record))) {
-        // The same id, logged at this very moment by another request: its answer is this one's.
-        const raced = await this.repository.findExchange(manager, id);
-        assert(raced !== null, 'a conflicting log exists');
-        return replay(raced);
-      }
-      await this.repository.insertStep(manager, {
-        exchangeId: id,
-        action: 'LOGGED',
-        status: 'PENDING',
-        actor: nameOf(principal),
-        minutes: record.minutes,
-        reason: '',
-        at: now,
-      });
+      // The ledger first: it locks the accounts (FOR UPDATE, in id order) before the log's row takes its
+      // foreign-key locks on them, so that concurrent logs against one account queue instead of deadlocking.
       const legs = await this.legsOf(manager, record);
       await this.applyLedger(
         manager,
@@ -228,6 +215,24 @@ export class ExchangesService implements OnModuleInit {
           'timebank.auto-confirm',
           legs.map((_, index) => this.post(record, index, record.minutes)),
         );
+      }
+      if (!(await this.repository.insertExchange(manager, record))) {
+        // The same id, logged at this very moment by another request: its answer is this one's (and the
+        // ledger requests above were replays of its own).
+        const raced = await this.repository.findExchange(manager, id);
+        assert(raced !== null, 'a conflicting log exists');
+        return replay(raced);
+      }
+      await this.repository.insertStep(manager, {
+        exchangeId: id,
+        action: 'LOGGED',
+        status: 'PENDING',
+        actor: nameOf(principal),
+        minutes: record.minutes,
+        reason: '',
+        at: now,
+      });
+      if (delay === 0) {
         await this.repository.changeStatuses(
           manager,
           [
@@ -319,20 +324,7 @@ export class ExchangesService implements OnModuleInit {
         confirmedAt: now,
         closedAt: null,
       };
-      if (!(await this.repository.insertExchange(manager, record))) {
-        const raced = await this.repository.findExchange(manager, id);
-        assert(raced !== null, 'a conflicting log exists');
-        return replay(raced);
-      }
-      await this.repository.insertStep(manager, {
-        exchangeId: id,
-        action: 'LOGGED',
-        status: 'CONFIRMED',
-        actor: nameOf(principal),
-        minutes: record.minutes,
-        reason: '',
-        at: now,
-      });
+      // The ledger first, then the log's row (see log).
       const legs = await this.legsOf(manager, record);
       const [leg] = legs;
       assert(leg !== undefined, 'community work is one transaction');
@@ -353,6 +345,20 @@ export class ExchangesService implements OnModuleInit {
           ],
         },
       ]);
+      if (!(await this.repository.insertExchange(manager, record))) {
+        const raced = await this.repository.findExchange(manager, id);
+        assert(raced !== null, 'a conflicting log exists');
+        return replay(raced);
+      }
+      await this.repository.insertStep(manager, {
+        exchangeId: id,
+        action: 'LOGGED',
+        status: 'CONFIRMED',
+        actor: nameOf(principal),
+        minutes: record.minutes,
+        reason: '',
+        at: now,
+      });
       await this.audit.record(manager, {
         actor: principal,
         action: 'TIME_BANK_COMMUNITY_WORK',

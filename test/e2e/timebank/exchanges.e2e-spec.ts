@@ -381,7 +381,11 @@ describe('time logs', () => {
         ),
       ),
     );
-    expect(results.filter((result) => result.errors === undefined)).toHaveLength(2);
+    expect(results.map((result) => result.errors?.[0]?.extensions.details.reason ?? 'OK').sort()).toEqual([
+      'CREDIT_LIMIT_EXCEEDED',
+      'OK',
+      'OK',
+    ]);
     expect((await balanceOf(app, account(ben))).debitsPending).toBe('500');
   });
 });
