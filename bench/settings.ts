@@ -66,7 +66,7 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     tallyBallots: integer(env, 'BENCH_TALLY_BALLOTS', 10_000, 1),
     budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
     budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
-    redistributionAccounts: integer(env, 'BENCH_REDISTRIBUTION_ACCOUNTS', quick ? 10_000 : 100_000, 2, 200_000),
+    redistributionAccounts: integer(env, 'BENCH_REDIST_ACCOUNTS', quick ? 10_000 : 100_000, 2, 200_000),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),
