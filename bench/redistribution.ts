@@ -14,7 +14,7 @@ import { mb, type ModulePhaseReport } from './report.js';
 import { BENCH_JWT_SECRET } from './server.js';
 
 /**
- * Redistribution at scale: one run over BENCH_REDISTRIBUTION_ACCOUNTS accounts, previewed and executed.
+ * Redistribution at scale: one run over BENCH_REDIST_ACCOUNTS accounts, previewed and executed.
  *
  * Two organisations of the bench's own: the members of A (half the accounts) pay a demurrage of 2% per
  * period on what they hold (each was paid 100.00 to 1 000.00 first); the members of B (the other half)

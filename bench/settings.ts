@@ -76,7 +76,7 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     timebankDue: integer(env, 'BENCH_TIMEBANK_DUE', 10_000, 1),
     timebankListings: integer(env, 'BENCH_TIMEBANK_LISTINGS', 100_000, 1),
     strikers: integer(env, 'BENCH_STRIKERS', 5_000, 1, 20_000),
-    redistributionAccounts: integer(env, 'BENCH_REDISTRIBUTION_ACCOUNTS', quick ? 10_000 : 100_000, 2, 200_000),
+    redistributionAccounts: integer(env, 'BENCH_REDIST_ACCOUNTS', quick ? 10_000 : 100_000, 2, 200_000),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),
