@@ -3,10 +3,11 @@ import { GOVERNANCE } from './governance/governance.module.js';
 import type { DomainModule } from './kernel/domain-module.js';
 import { LEDGER } from './ledger/ledger.module.js';
 import { ORGANIZATIONS } from './organizations/organizations.module.js';
+import { TRADE } from './trade/trade.module.js';
 
 /**
  * Every domain module, bottom of the domain map first (DESIGN.md). The application imports their Nest
  * modules, the schema writer their resolvers, docs/ERRORS.md their reasons, and the tests their tables.
  * Adding a module is adding it here (docs/ADDING-A-MODULE.md).
  */
-export const DOMAIN_MODULES: readonly DomainModule[] = [AUTH, LEDGER, ORGANIZATIONS, GOVERNANCE];
+export const DOMAIN_MODULES: readonly DomainModule[] = [AUTH, LEDGER, ORGANIZATIONS, GOVERNANCE, TRADE];

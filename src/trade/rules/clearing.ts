@@ -157,7 +157,10 @@ class FlowGraph {
   private readonly capacity: bigint[] = [];
   private arcCount = 0;
 
-  constructor(private readonly nodeCount: number, expectedArcs: number) {
+  constructor(
+    private readonly nodeCount: number,
+    expectedArcs: number,
+  ) {
     this.head = new Int32Array(nodeCount).fill(-1);
     this.next = new Int32Array(2 * expectedArcs + 2);
     this.to = new Int32Array(2 * expectedArcs + 2);

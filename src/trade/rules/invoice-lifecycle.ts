@@ -43,12 +43,7 @@ export type InvoiceAction =
 
 /** Why an action does not apply; each is a declared reason in trade.errors.ts. */
 export type InvoiceRefusal =
-  | 'INVOICE_CLOSED'
-  | 'ALREADY_ACCEPTED'
-  | 'ALREADY_SETTLED'
-  | 'NOT_AN_OBLIGATION'
-  | 'INVALID_PAYMENT'
-  | 'OVERPAYMENT';
+  'INVOICE_CLOSED' | 'ALREADY_ACCEPTED' | 'ALREADY_SETTLED' | 'NOT_AN_OBLIGATION' | 'INVALID_PAYMENT' | 'OVERPAYMENT';
 
 export type Transition =
   | { readonly ok: true; readonly state: InvoiceState; readonly changed: boolean }
@@ -61,6 +56,16 @@ const to = (state: InvoiceState, status: InvoiceStatus, settled = state.settled)
   state: { ...state, status, settled },
   changed: true,
 });
+
+/** What the state machine needs of a stored invoice: what is settled is what is paid plus what is set off. */
+export function stateOf(invoice: {
+  readonly status: InvoiceStatus;
+  readonly total: bigint;
+  readonly paid: bigint;
+  readonly setOff: bigint;
+}): InvoiceState {
+  return { status: invoice.status, total: invoice.total, settled: invoice.paid + invoice.setOff };
+}
 
 export function outstanding(state: InvoiceState): bigint {
   return isOpen(state.status) ? state.total - state.settled : 0n;

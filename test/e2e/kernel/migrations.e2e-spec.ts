@@ -40,9 +40,21 @@ const GOVERNANCE_TABLES = [
   'secret_ballot',
   'secret_participation',
 ];
+const TRADE_TABLES = [
+  'automatic_payment',
+  'clearing_participant',
+  'clearing_round',
+  'clearing_setoff',
+  'clearing_setting',
+  'invoice',
+  'invoice_event',
+  'invoice_line',
+];
+const TRADE_FUNCTIONS = ['check_invoice_lines', 'guard_clearing_round', 'guard_clearing_setoff', 'guard_invoice'];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
+  ...TRADE_TABLES,
   'api_token',
   'audit_event',
   'books_check',
@@ -67,7 +79,13 @@ const LEDGER_FUNCTIONS = [
   'refuse_history_change',
 ];
 const ORGANIZATION_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
-const ALL_FUNCTIONS = [...ORGANIZATION_FUNCTIONS, 'guard_ballot', 'guard_delegation', 'lock_ledger_batch'].sort();
+const ALL_FUNCTIONS = [
+  ...ORGANIZATION_FUNCTIONS,
+  ...TRADE_FUNCTIONS,
+  'guard_ballot',
+  'guard_delegation',
+  'lock_ledger_batch',
+].sort();
 
 describe('migrations', () => {
   let dataSource: DataSource;
@@ -296,10 +314,17 @@ describe('migrations', () => {
       'audit_event_append_only',
       'ballot_change_append_only',
       'ballot_fits_motion',
+      'clearing_round_guarded',
+      'clearing_setoff_guarded',
       'delegation_acyclic',
       'entry_append_only',
       'entry_balanced',
       'federation_membership_guard',
+      'invoice_event_append_only',
+      'invoice_guarded',
+      'invoice_line_append_only',
+      'invoice_lines_add_up',
+      'invoice_not_deleted',
       'ledger_transaction_append_only',
       'ledger_transaction_has_entries',
       'motion_delegation_append_only',

@@ -7,12 +7,7 @@
  * net internal debt, the same set-offs whatever the input order.
  */
 import fc from 'fast-check';
-import {
-  clearObligations,
-  netPositions,
-  totalsOf,
-  type Obligation,
-} from '../../../src/trade/rules/clearing.js';
+import { clearObligations, netPositions, totalsOf, type Obligation } from '../../../src/trade/rules/clearing.js';
 import { shuffled } from '../governance/shuffled.js';
 
 const ob = (id: string, debtorId: string, creditorId: string, amount: bigint): Obligation => ({
@@ -82,7 +77,11 @@ function graphArbitrary(options: { members: number; maxEdges: number; maxAmount:
 
 describe('clearObligations: worked examples', () => {
   it('clears a cycle completely', () => {
-    const result = clearObligations([ob('1', 'bakery', 'cafe', 100n), ob('2', 'cafe', 'bikes', 100n), ob('3', 'bikes', 'bakery', 100n)]);
+    const result = clearObligations([
+      ob('1', 'bakery', 'cafe', 100n),
+      ob('2', 'cafe', 'bikes', 100n),
+      ob('3', 'bikes', 'bakery', 100n),
+    ]);
     expect(result.cleared).toBe(300n);
     expect(result.after.totalDebt).toBe(0n);
     expect(result.setOffs.map((s) => s.amount)).toEqual([100n, 100n, 100n]);
@@ -196,12 +195,18 @@ describe('clearObligations: properties', () => {
   it('clears a network built of cycles over a debtor-to-creditor core down to the core (the bench construction)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 50 })), {
-          maxLength: 15,
-        }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 1, max: 50 })), {
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 50 })),
+          {
+            maxLength: 15,
+          },
+        ),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 1, max: 50 })),
+          {
+            maxLength: 8,
+          },
+        ),
         (cycles, core) => {
           const obligations: Obligation[] = [];
           let next = 0;
