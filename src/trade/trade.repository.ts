@@ -106,9 +106,11 @@ export class TradeRepository {
     },
   ): Promise<InvoiceRecord> {
     const rows: Row[] = await manager.query(
-      `UPDATE invoice SET status = $2, paid = $3, set_off = $4, rejection_reason = $5, automatic_payment = $6,
-         updated_at = $7
-       WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`,
+      `WITH updated AS (
+         UPDATE invoice SET status = $2, paid = $3, set_off = $4, rejection_reason = $5, automatic_payment = $6,
+           updated_at = $7
+         WHERE id = $1 RETURNING ${INVOICE_COLUMNS}
+       ) SELECT * FROM updated`,
       [
         id,
         change.status,
