@@ -86,6 +86,7 @@ export class ClearingService {
     input: { id: string; federationId: string; unitCode: string },
   ): Promise<RoundStanding> {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
+      await this.requireSteward(manager, principal, input.federationId);
       const existing = await this.repository.findRound(manager, input.id);
       if (existing !== null) {
         if (existing.federationId !== input.federationId || existing.unitCode !== input.unitCode) {
@@ -95,7 +96,6 @@ export class ClearingService {
         }
         return this.standingIn(manager, principal, existing);
       }
-      await this.requireSteward(manager, principal, input.federationId);
       await this.accounts.unit(input.unitCode);
       const setting = (await this.repository.findSetting(manager, input.federationId)) ?? DEFAULT_SETTING;
       const now = this.clock.now();

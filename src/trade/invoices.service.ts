@@ -81,22 +81,17 @@ export class InvoicesService {
   /** Issues an invoice (TREASURER or ADMIN of the issuer); pays it at once where the payer set that up. */
   async issue(principal: Principal, input: NewInvoice): Promise<InvoiceRecord> {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
-      const existing = await this.repository.findInvoice(manager, input.id);
-      if (existing !== null) {
-        if (
-          existing.issuerId === input.issuerId &&
-          existing.payerId === input.payerId &&
-          mayInvoice(rolesIn(principal, existing.issuerId))
-        ) {
-          return existing;
-        }
-        throw new DomainError(TRADE_ERRORS.TRADE_ID_TAKEN, `The id ${input.id} names another invoice`, {
-          id: input.id,
-        });
-      }
+      // Who may act comes first: nobody else learns whether the id is taken.
       if (!mayInvoice(rolesIn(principal, input.issuerId))) {
         throw new DomainError(TRADE_ERRORS.MAY_NOT_INVOICE, 'Only a TREASURER or ADMIN of the issuer invoices', {
           organizationId: input.issuerId,
+        });
+      }
+      const existing = await this.repository.findInvoice(manager, input.id);
+      if (existing !== null) {
+        if (existing.issuerId === input.issuerId && existing.payerId === input.payerId) return existing;
+        throw new DomainError(TRADE_ERRORS.TRADE_ID_TAKEN, `The id ${input.id} names another invoice`, {
+          id: input.id,
         });
       }
       if (input.payerId === input.issuerId) invalid('an invoice goes to another organisation');
