@@ -200,9 +200,9 @@ const INVOICES: Case[] = group('issueInvoice', [
       accepted: async (sent) => {
         const body = sent.body as { data?: { issueInvoice: { id: string; reference: string; notes: string } } };
         expect(body.data?.issueInvoice).toMatchObject({ reference: SQL_DROP, notes: '<script>alert(1)</script>' });
-        const read = (await fx.app.ok(TRADE.invoice, { id: body.data?.issueInvoice.id })) as {
-          invoice: { lines: { description: string }[] };
-        };
+        const read = await fx.app.ok<{ invoice: { lines: { description: string }[] } }>(TRADE.invoice, {
+          id: body.data?.issueInvoice.id,
+        });
         expect(read.invoice.lines[0]?.description).toBe(SQL_DROP);
       },
     },
