@@ -33,6 +33,7 @@ import {
   type BenchDatabase,
 } from './database.js';
 import { measureGovernance } from './governance.js';
+import { measureTrade } from './trade.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
@@ -280,6 +281,16 @@ async function main(): Promise<number> {
       ballots: settings.tallyBallots,
       budgetVoters: settings.budgetVoters,
       budgetProposals: settings.budgetProposals,
+      log,
+    }),
+    await measureTrade({
+      databaseUrl: database.url,
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      unitCode: ledger.unitCode,
+      creditAccountId: ledger.historyAccount,
+      members: settings.tradeMembers,
+      obligations: settings.tradeObligations,
       log,
     }),
   ];
@@ -655,6 +666,8 @@ function settingsSummary(settings: BenchSettings): Record<string, unknown> {
     tallyBallots: settings.tallyBallots,
     budgetVoters: settings.budgetVoters,
     budgetProposals: settings.budgetProposals,
+    tradeMembers: settings.tradeMembers,
+    tradeObligations: settings.tradeObligations,
     pgbenchScale: settings.pgbenchScale,
     pgbenchThreads: settings.pgbenchThreads,
     serverPoolSize: settings.serverPoolSize,

@@ -29,6 +29,9 @@ export interface BenchSettings {
   /** Voters and proposals of the governance phase's participatory budget (Equal Shares). */
   readonly budgetVoters: number;
   readonly budgetProposals: number;
+  /** Member co-ops and accepted, unpaid obligations of the trade phase's clearing round. */
+  readonly tradeMembers: number;
+  readonly tradeObligations: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -64,6 +67,8 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     tallyBallots: integer(env, 'BENCH_TALLY_BALLOTS', 10_000, 1),
     budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
     budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
+    tradeMembers: integer(env, 'BENCH_TRADE_MEMBERS', 3_000, 10),
+    tradeObligations: integer(env, 'BENCH_TRADE_OBLIGATIONS', 150_000, 10, 1_000_000),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),
