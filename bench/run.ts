@@ -12,6 +12,7 @@
  *      internal API, so with the application booted in this process once the service has stopped);
  *   7. the domain modules' phases, in this process too: governance closes a motion of 10 000 ballots (and
  *      recounts it) and runs the Method of Equal Shares over 10 000 voters and 100 proposals (bench/governance.ts);
+ *      trade clears a round of 150 000 obligations among 3 000 co-ops (bench/trade.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
