@@ -20,8 +20,6 @@ import type {
   ClearingRoundRecord,
   ClearingSetOffRecord,
   ClearingSettingRecord,
-  InvoiceStatus,
-  NewInvoiceEvent,
 } from './trade.records.js';
 import { TradeRepository } from './trade.repository.js';
 
@@ -118,7 +116,7 @@ export class ClearingService {
       };
       await this.repository.insertRound(manager, round);
       const computed = await this.recompute(manager, round, [], []);
-      return this.standingIn(manager, principal, computed);
+      return this.standingIn(manager, principal, computed, false);
     });
   }
 
@@ -157,7 +155,7 @@ export class ClearingService {
       }
       const setOffs = await this.repository.listSetOffs(manager, round.id, null);
       const recomputed = await this.recompute(manager, { ...round, version: round.version + 1 }, changed, setOffs);
-      return this.standingIn(manager, principal, recomputed);
+      return this.standingIn(manager, principal, recomputed, false);
     });
   }
 
@@ -189,53 +187,28 @@ export class ClearingService {
         const setOffs = await this.repository.listSetOffs(manager, round.id, null);
         round = await this.recompute(manager, { ...round, version: round.version + 1 }, lapsed, setOffs, true);
       }
-      const setOffs = await this.repository.listSetOffs(manager, round.id, null);
-      const invoices = new Map(
-        (
-          await this.repository.lockInvoices(
-            manager,
-            setOffs.map((s) => s.invoiceId),
-          )
-        ).map((i) => [i.id, i]),
-      );
-      const changes: { id: string; setOff: bigint; status: InvoiceStatus }[] = [];
-      const events: NewInvoiceEvent[] = [];
-      const actor = nameOf(principal);
+      // Lock the round's invoices (in id order, as every writer does) and check each set-off still fits it.
+      const setOffs = await this.repository.lockRoundInvoices(manager, round.id);
       for (const setOff of setOffs) {
-        const invoice = invoices.get(setOff.invoiceId);
-        const transition =
-          invoice === undefined
-            ? null
-            : applyInvoiceAction(stateOf(invoice), { kind: 'SET_OFF', amount: setOff.amount });
-        if (transition === null || !transition.ok) {
+        const transition = applyInvoiceAction(stateOf(setOff.invoice), { kind: 'SET_OFF', amount: setOff.amount });
+        if (!transition.ok) {
           throw new DomainError(TRADE_ERRORS.ROUND_STALE, 'An obligation of the round changed since its preview', {
             roundId: round.id,
             invoiceId: setOff.invoiceId,
           });
         }
-        changes.push({ id: setOff.invoiceId, setOff: setOff.amount, status: transition.state.status });
-        events.push({
-          invoiceId: setOff.invoiceId,
-          kind: 'SET_OFF',
-          amount: setOff.amount,
-          paymentId: null,
-          transactionId: null,
-          roundId: round.id,
-          actor,
-          reason: '',
-          at: now,
-        });
       }
       // Every member gives up as much as it is released from: its net position does not move.
       const moved = netPositions(
         setOffs.map((s) => ({ id: s.invoiceId, debtorId: s.debtorId, creditorId: s.creditorId, amount: s.amount })),
       );
       for (const position of moved.values()) assert(position === 0n, 'a round keeps every net position');
-      await this.repository.setOffInvoices(manager, changes, now);
-      await this.repository.insertEvents(manager, events);
+      const actor = nameOf(principal);
+      const written = await this.repository.applyRoundSetOffs(manager, { roundId: round.id, actor, at: now });
+      assert(written === setOffs.length, 'every set-off of the round is written, once');
       const executed: ClearingRoundRecord = { ...round, status: 'EXECUTED', executedBy: actor, executedAt: now };
       await this.repository.updateRound(manager, executed);
-      return this.standingIn(manager, principal, executed);
+      return this.standingIn(manager, principal, executed, false);
     });
   }
 
@@ -324,10 +297,12 @@ export class ClearingService {
     return updated;
   }
 
+  /** The round as the caller may see it; `withNotices` false leaves the notices unread (a mutation's answer). */
   private async standingIn(
     manager: EntityManager,
     principal: Principal,
     round: ClearingRoundRecord,
+    withNotices = true,
   ): Promise<RoundStanding> {
     const participants = await this.repository.listParticipants(manager, round.id);
     const mine = participants.filter((p) => rolesIn(principal, p.organizationId).size > 0).map((p) => p.organizationId);
@@ -341,7 +316,9 @@ export class ClearingService {
         },
       );
     }
-    const setOffs = await this.repository.listSetOffs(manager, round.id, view === 'ALL' ? null : mine);
+    const setOffs = withNotices
+      ? await this.repository.listSetOffs(manager, round.id, view === 'ALL' ? null : mine)
+      : [];
     return { round, participants, setOffs, view };
   }
 

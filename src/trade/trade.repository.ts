@@ -84,15 +84,6 @@ export class TradeRepository {
     return rows[0] === undefined ? null : toInvoice(rows[0]);
   }
 
-  /** Locks the invoices in id order (the order every writer takes them in) and returns them. */
-  async lockInvoices(manager: EntityManager, ids: readonly string[]): Promise<InvoiceRecord[]> {
-    const rows: Row[] = await manager.query(
-      `SELECT ${INVOICE_COLUMNS} FROM invoice WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [[...ids].sort()],
-    );
-    return rows.map(toInvoice);
-  }
-
   async updateInvoice(
     manager: EntityManager,
     id: string,
@@ -124,21 +115,59 @@ export class TradeRepository {
     return toInvoice(one(rows));
   }
 
-  /** A round's set-offs on many invoices in one statement: what each settles, and its new status. */
-  async setOffInvoices(
+  /**
+   * Locks the invoices of a round's set-offs in id order and returns each set-off with what its invoice owes
+   * now, read in the same statement (no list of ids travels).
+   */
+  async lockRoundInvoices(
     manager: EntityManager,
-    changes: readonly { id: string; setOff: bigint; status: InvoiceStatus }[],
-    at: Date,
-  ): Promise<void> {
-    for (let start = 0; start < changes.length; start += BULK) {
-      const slice = changes.slice(start, start + BULK);
-      await manager.query(
-        `UPDATE invoice SET set_off = invoice.set_off + change.amount, status = change.status, updated_at = $4
-         FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS change (id, amount, status)
-         WHERE invoice.id = change.id`,
-        [slice.map((c) => c.id), slice.map((c) => c.setOff.toString()), slice.map((c) => c.status), at],
-      );
-    }
+    roundId: string,
+  ): Promise<(ClearingSetOffRecord & { invoice: Pick<InvoiceRecord, 'status' | 'total' | 'paid' | 'setOff'> })[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT s.round_id, s.invoice_id, s.debtor_id, s.creditor_id, s.amount, s.remaining,
+         i.status, i.total, i.paid, i.set_off
+       FROM clearing_setoff s JOIN invoice i ON i.id = s.invoice_id
+       WHERE s.round_id = $1 ORDER BY i.id FOR UPDATE OF i`,
+      [roundId],
+    );
+    return rows.map((row) => ({
+      ...toSetOff(row),
+      invoice: {
+        status: String(row['status']) as InvoiceStatus,
+        total: bigintFromColumn(row['total']),
+        paid: bigintFromColumn(row['paid']),
+        setOff: bigintFromColumn(row['set_off']),
+      },
+    }));
+  }
+
+  /**
+   * Writes a round's set-offs, checked and locked by the caller: each invoice settles its set-off (PAID once
+   * nothing is left, PARTLY_PAID otherwise: rules/invoice-lifecycle.ts), and gets its SET_OFF event. Two
+   * statements, whatever the round's size; returns how many invoices were set off.
+   */
+  async applyRoundSetOffs(
+    manager: EntityManager,
+    round: { roundId: string; actor: string; at: Date },
+  ): Promise<number> {
+    const updated: Row[] = await manager.query(
+      `WITH updated AS (
+         UPDATE invoice i SET set_off = i.set_off + s.amount, updated_at = $2,
+           status = CASE WHEN i.paid + i.set_off + s.amount = i.total THEN 'PAID' ELSE 'PARTLY_PAID' END
+         FROM clearing_setoff s
+         WHERE s.round_id = $1 AND s.invoice_id = i.id AND i.status IN ('ACCEPTED', 'PARTLY_PAID')
+           AND s.amount <= i.total - i.paid - i.set_off
+         RETURNING i.id
+       ) SELECT count(*)::int AS count FROM updated`,
+      [round.roundId, round.at],
+    );
+    await manager.query(
+      `INSERT INTO invoice_event (invoice_id, kind, amount, round_id, actor, reason, at)
+       SELECT invoice_id, 'SET_OFF', amount, round_id, $2, '', $3 FROM clearing_setoff WHERE round_id = $1
+       ORDER BY invoice_id`,
+      [round.roundId, round.actor, round.at],
+    );
+    return Number(updated[0]?.['count'] ?? 0);
   }
 
   async listLines(manager: EntityManager, invoiceId: string): Promise<InvoiceLine[]> {
@@ -460,14 +489,7 @@ export class TradeRepository {
        ORDER BY invoice_id`,
       [roundId, organizationIds],
     );
-    return rows.map((row) => ({
-      roundId: String(row['round_id']),
-      invoiceId: String(row['invoice_id']),
-      debtorId: String(row['debtor_id']),
-      creditorId: String(row['creditor_id']),
-      amount: bigintFromColumn(row['amount']),
-      remaining: bigintFromColumn(row['remaining']),
-    }));
+    return rows.map(toSetOff);
   }
 
   /** Replaces an open round's set-offs (its preview). */
@@ -579,6 +601,17 @@ function toAutomaticPayment(row: Row): AutomaticPaymentRecord {
     maxAmount: bigintFromColumn(row['max_amount']),
     setBy: String(row['set_by']),
     setAt: row['set_at'] as Date,
+  };
+}
+
+function toSetOff(row: Row): ClearingSetOffRecord {
+  return {
+    roundId: String(row['round_id']),
+    invoiceId: String(row['invoice_id']),
+    debtorId: String(row['debtor_id']),
+    creditorId: String(row['creditor_id']),
+    amount: bigintFromColumn(row['amount']),
+    remaining: bigintFromColumn(row['remaining']),
   };
 }
 
