@@ -9,9 +9,8 @@ import { CLOCK, type Clock } from '../kernel/scheduling/clock.js';
 import { AccountsService } from '../ledger/accounts.service.js';
 import { ORGANIZATIONS_ERRORS } from '../organizations/organizations.errors.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { clearObligations, netPositions } from './rules/clearing.js';
+import { clearObligations } from './rules/clearing.js';
 import { carryConsents, excludedMembers } from './rules/clearing-consent.js';
-import { applyInvoiceAction, stateOf } from './rules/invoice-lifecycle.js';
 import { mayClear, mayConsent, roundView, type RoundView } from './rules/trade-access.js';
 import { TRADE_ERRORS } from './trade.errors.js';
 import type {
@@ -187,25 +186,21 @@ export class ClearingService {
         const setOffs = await this.repository.listSetOffs(manager, round.id, null);
         round = await this.recompute(manager, { ...round, version: round.version + 1 }, lapsed, setOffs, true);
       }
-      // Lock the round's invoices (in id order, as every writer does) and check each set-off still fits it.
-      const setOffs = await this.repository.lockRoundInvoices(manager, round.id);
-      for (const setOff of setOffs) {
-        const transition = applyInvoiceAction(stateOf(setOff.invoice), { kind: 'SET_OFF', amount: setOff.amount });
-        if (!transition.ok) {
-          throw new DomainError(TRADE_ERRORS.ROUND_STALE, 'An obligation of the round changed since its preview', {
-            roundId: round.id,
-            invoiceId: setOff.invoiceId,
-          });
-        }
-      }
       // Every member gives up as much as it is released from: its net position does not move.
-      const moved = netPositions(
-        setOffs.map((s) => ({ id: s.invoiceId, debtorId: s.debtorId, creditorId: s.creditorId, amount: s.amount })),
-      );
-      for (const position of moved.values()) assert(position === 0n, 'a round keeps every net position');
+      const unbalanced = await this.repository.membersOutOfBalance(manager, round.id);
+      assert(unbalanced === 0, 'a round keeps every net position');
+      // Each set-off settles its invoice if the invoice is still an obligation owing at least as much (the rule of
+      // rules/invoice-lifecycle.ts, as the update's condition; the row locks the update takes make it exact
+      // against concurrent payments). One that no longer fits leaves a count short: nothing is written.
       const actor = nameOf(principal);
-      const written = await this.repository.applyRoundSetOffs(manager, { roundId: round.id, actor, at: now });
-      assert(written === setOffs.length, 'every set-off of the round is written, once');
+      const expected = await this.repository.countSetOffs(manager, round.id);
+      const written = await this.repository.applyRoundSetOffs(manager, { roundId: round.id, actor, at: now, expected });
+      if (written !== expected) {
+        throw new DomainError(TRADE_ERRORS.ROUND_STALE, 'An obligation of the round changed since its preview', {
+          roundId: round.id,
+          stale: expected - written,
+        });
+      }
       const executed: ClearingRoundRecord = { ...round, status: 'EXECUTED', executedBy: actor, executedAt: now };
       await this.repository.updateRound(manager, executed);
       return this.standingIn(manager, principal, executed, false);

@@ -115,40 +115,36 @@ export class TradeRepository {
     return toInvoice(one(rows));
   }
 
-  /**
-   * Locks the invoices of a round's set-offs in id order and returns each set-off with what its invoice owes
-   * now, read in the same statement (no list of ids travels).
-   */
-  async lockRoundInvoices(
-    manager: EntityManager,
-    roundId: string,
-  ): Promise<(ClearingSetOffRecord & { invoice: Pick<InvoiceRecord, 'status' | 'total' | 'paid' | 'setOff'> })[]> {
+  /** How many members of a round would see their net position move (always none: the solver keeps them). */
+  async membersOutOfBalance(manager: EntityManager, roundId: string): Promise<number> {
     const rows: Row[] = await manager.query(
-      `SELECT s.round_id, s.invoice_id, s.debtor_id, s.creditor_id, s.amount, s.remaining,
-         i.status, i.total, i.paid, i.set_off
-       FROM clearing_setoff s JOIN invoice i ON i.id = s.invoice_id
-       WHERE s.round_id = $1 ORDER BY i.id FOR UPDATE OF i`,
+      `SELECT count(*)::int AS count FROM (
+         SELECT member, sum(change) AS moved FROM (
+           SELECT debtor_id AS member, amount AS change FROM clearing_setoff WHERE round_id = $1
+           UNION ALL SELECT creditor_id, -amount FROM clearing_setoff WHERE round_id = $1
+         ) AS changes GROUP BY member HAVING sum(change) <> 0
+       ) AS unbalanced`,
       [roundId],
     );
-    return rows.map((row) => ({
-      ...toSetOff(row),
-      invoice: {
-        status: String(row['status']) as InvoiceStatus,
-        total: bigintFromColumn(row['total']),
-        paid: bigintFromColumn(row['paid']),
-        setOff: bigintFromColumn(row['set_off']),
-      },
-    }));
+    return Number(rows[0]?.['count'] ?? 0);
+  }
+
+  async countSetOffs(manager: EntityManager, roundId: string): Promise<number> {
+    const rows: Row[] = await manager.query(`SELECT count(*)::int AS count FROM clearing_setoff WHERE round_id = $1`, [
+      roundId,
+    ]);
+    return Number(rows[0]?.['count'] ?? 0);
   }
 
   /**
-   * Writes a round's set-offs, checked and locked by the caller: each invoice settles its set-off (PAID once
-   * nothing is left, PARTLY_PAID otherwise: rules/invoice-lifecycle.ts), and gets its SET_OFF event. Two
-   * statements, whatever the round's size; returns how many invoices were set off.
+   * Writes a round's set-offs: each invoice that is still an obligation owing at least its set-off settles it
+   * (PAID once nothing is left, PARTLY_PAID otherwise: rules/invoice-lifecycle.ts) and gets its SET_OFF event.
+   * Two statements, whatever the round's size; returns how many invoices were set off (the caller refuses
+   * the round, and rolls back, if that is fewer than its set-offs).
    */
   async applyRoundSetOffs(
     manager: EntityManager,
-    round: { roundId: string; actor: string; at: Date },
+    round: { roundId: string; actor: string; at: Date; expected: number },
   ): Promise<number> {
     const updated: Row[] = await manager.query(
       `WITH updated AS (
@@ -161,13 +157,15 @@ export class TradeRepository {
        ) SELECT count(*)::int AS count FROM updated`,
       [round.roundId, round.at],
     );
+    const count = Number(updated[0]?.['count'] ?? 0);
+    if (count !== round.expected) return count;
     await manager.query(
       `INSERT INTO invoice_event (invoice_id, kind, amount, round_id, actor, reason, at)
        SELECT invoice_id, 'SET_OFF', amount, round_id, $2, '', $3 FROM clearing_setoff WHERE round_id = $1
        ORDER BY invoice_id`,
       [round.roundId, round.actor, round.at],
     );
-    return Number(updated[0]?.['count'] ?? 0);
+    return count;
   }
 
   async listLines(manager: EntityManager, invoiceId: string): Promise<InvoiceLine[]> {

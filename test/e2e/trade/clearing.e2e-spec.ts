@@ -298,6 +298,40 @@ describe('consent by membership, the deadline, a stale round', () => {
   });
 });
 
+describe('a payment racing the execution', () => {
+  it('either the round or the payment goes first; never both on the same debt', async () => {
+    await app.ok(TRADE.setClearingSettings, {
+      input: { federationId: app.steward.organizationId, consentByMembership: true, consentHours: 72 },
+    });
+    const round = await preview();
+    const [executed, paid] = await Promise.all([
+      app.graphql(TRADE.executeClearingRound, { input: { roundId: round.id } }),
+      app.graphql(
+        TRADE.payInvoice,
+        {
+          input: {
+            invoiceId: invoices.cafeOwesBakery,
+            paymentId: randomUUID(),
+            fromAccountId: account['cafe'],
+            amount: '10',
+          },
+        },
+        { token: cafe.treasurer.token },
+      ),
+    ]);
+    const reasons = [executed, paid].map((response) => response.errors?.[0]?.extensions.details.reason ?? 'OK');
+    expect([
+      ['OK', 'INVOICE_CLOSED'],
+      ['ROUND_STALE', 'OK'],
+    ]).toContainEqual(reasons);
+    const { invoice } = await app.ok(TRADE.invoice, { id: invoices.cafeOwesBakery });
+    expect(BigInt(invoice.paid) + BigInt(invoice.setOff)).toBeLessThanOrEqual(BigInt(invoice.total));
+    await app.ok(TRADE.setClearingSettings, {
+      input: { federationId: app.steward.organizationId, consentByMembership: false, consentHours: 72 },
+    });
+  });
+});
+
 describe('refusals', () => {
   it('changes nothing when refused', async () => {
     const round = await preview();
