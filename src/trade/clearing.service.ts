@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { assert } from '../kernel/assert.js';
+import { AuditService } from '../kernel/audit/audit.service.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import type { Position } from '../kernel/graphql/cursor.js';
@@ -50,6 +51,7 @@ export class ClearingService {
     @Inject(TradeRepository) private readonly repository: TradeRepository,
     @Inject(OrganizationsService) private readonly organizations: OrganizationsService,
     @Inject(AccountsService) private readonly accounts: AccountsService,
+    @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -65,7 +67,16 @@ export class ClearingService {
           consentHours: setting.consentHours,
         });
       }
+      const before = await this.repository.findSetting(manager, setting.federationId);
       await this.repository.saveSetting(manager, setting, nameOf(principal), this.clock.now());
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'CLEARING_SETTINGS_SET',
+        organizationId: setting.federationId,
+        subject: { type: 'CLEARING_SETTINGS', id: setting.federationId },
+        before,
+        after: setting,
+      });
       return setting;
     });
   }
@@ -115,6 +126,7 @@ export class ClearingService {
       };
       await this.repository.insertRound(manager, round);
       const computed = await this.recompute(manager, round, [], []);
+      await this.auditRound(manager, principal, 'CLEARING_ROUND_PREVIEWED', computed);
       return this.standingIn(manager, principal, computed, false);
     });
   }
@@ -148,6 +160,14 @@ export class ClearingService {
       const changed = participants.map((p) =>
         p.organizationId === input.organizationId ? { ...p, consent: wanted, ...decided } : p,
       );
+      await this.audit.record(manager, {
+        actor: principal,
+        action: input.consent ? 'CLEARING_CONSENT_GIVEN' : 'CLEARING_CONSENT_DECLINED',
+        organizationId: input.organizationId,
+        subject: { type: 'CLEARING_ROUND', id: round.id },
+        relatedPartyId: round.federationId,
+        after: { consent: wanted, version: round.version },
+      });
       if (input.consent) {
         await this.repository.replaceParticipants(manager, round.id, changed);
         return this.standingIn(manager, principal, round);
@@ -203,6 +223,7 @@ export class ClearingService {
       }
       const executed: ClearingRoundRecord = { ...round, status: 'EXECUTED', executedBy: actor, executedAt: now };
       await this.repository.updateRound(manager, executed);
+      await this.auditRound(manager, principal, 'CLEARING_ROUND_EXECUTED', executed);
       return this.standingIn(manager, principal, executed, false);
     });
   }
@@ -315,6 +336,28 @@ export class ClearingService {
       ? await this.repository.listSetOffs(manager, round.id, view === 'ALL' ? null : mine)
       : [];
     return { round, participants, setOffs, view };
+  }
+
+  private async auditRound(
+    manager: EntityManager,
+    principal: Principal,
+    action: string,
+    round: ClearingRoundRecord,
+  ): Promise<void> {
+    await this.audit.record(manager, {
+      actor: principal,
+      action,
+      organizationId: round.federationId,
+      subject: { type: 'CLEARING_ROUND', id: round.id },
+      after: {
+        unitCode: round.unitCode,
+        version: round.version,
+        obligationCount: round.obligationCount,
+        totalDebt: round.totalDebt.toString(),
+        netInternalDebt: round.netInternalDebt.toString(),
+        cleared: round.cleared.toString(),
+      },
+    });
   }
 
   private async requireRound(manager: EntityManager, id: string, lock: boolean): Promise<ClearingRoundRecord> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../kernel/audit/audit.service.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import type { Position } from '../kernel/graphql/cursor.js';
@@ -75,6 +76,7 @@ export class InvoicesService {
     @Inject(OrganizationsService) private readonly organizations: OrganizationsService,
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(LedgerService) private readonly ledger: LedgerService,
+    @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -298,8 +300,20 @@ export class InvoicesService {
       }
       if (input.issuerId === input.payerId) invalid('automatic payment is of invoices from another organisation');
       await this.organizations.requireOrganization(manager, input.issuerId);
+      const before = await this.repository.findAutomaticPayment(manager, input);
+      const subject = { type: 'AUTOMATIC_PAYMENT', id: input.issuerId };
       if (input.maxAmount === null) {
         await this.repository.removeAutomaticPayment(manager, input);
+        if (before !== null) {
+          await this.audit.record(manager, {
+            actor: principal,
+            action: 'AUTOMATIC_PAYMENT_REMOVED',
+            organizationId: input.payerId,
+            subject,
+            relatedPartyId: input.issuerId,
+            before: automaticJson(before),
+          });
+        }
         return null;
       }
       if (input.maxAmount <= 0n) {
@@ -318,6 +332,15 @@ export class InvoicesService {
         setAt: this.clock.now(),
       };
       await this.repository.saveAutomaticPayment(manager, setting);
+      await this.audit.record(manager, {
+        actor: principal,
+        action: 'AUTOMATIC_PAYMENT_SET',
+        organizationId: input.payerId,
+        subject,
+        relatedPartyId: input.issuerId,
+        before: before === null ? null : automaticJson(before),
+        after: automaticJson(setting),
+      });
       return setting;
     });
   }
@@ -478,6 +501,14 @@ function requireAccountOf(account: AccountRecord, holderId: string, unitCode: st
       accountId: account.id,
     });
   }
+}
+
+function automaticJson(setting: AutomaticPaymentRecord): Record<string, string> {
+  return {
+    unitCode: setting.unitCode,
+    fromAccountId: setting.fromAccountId,
+    maxAmount: setting.maxAmount.toString(),
+  };
 }
 
 function invalid(problem: string): never {

@@ -225,6 +225,16 @@ describe('a round: previewed, consented, declined by one member and recomputed, 
     // Balance: owed 30 (dairy) − owes 40 (dairy) − 77 (outsider) = −87, and the open invoices say the same.
     expect(tradeStatement.closingBalance).toBe('-87');
 
+    const { auditLog } = await app.ok(
+      `query($organizationId: ID!) { auditLog(organizationId: $organizationId, first: 200) {
+        edges { node { action subjectId } } } }`,
+      { organizationId: app.steward.organizationId },
+    );
+    const logged = auditLog.edges
+      .map((edge: { node: { action: string; subjectId: string } }) => edge.node)
+      .filter((node: { subjectId: string }) => node.subjectId === round.id)
+      .map((node: { action: string }) => node.action);
+    expect(logged).toEqual(expect.arrayContaining(['CLEARING_ROUND_PREVIEWED', 'CLEARING_ROUND_EXECUTED']));
     const listed = await app.ok(TRADE.clearingRounds, { federationId: app.steward.organizationId });
     expect(listed.clearingRounds.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([round.id]);
   });
