@@ -146,6 +146,12 @@ export class ClearingService {
       if (round.status === 'EXECUTED') {
         throw new DomainError(TRADE_ERRORS.ROUND_EXECUTED, 'The round has been executed', { roundId: round.id });
       }
+      if (this.clock.now() >= round.consentDeadline) {
+        throw new DomainError(TRADE_ERRORS.CONSENT_DEADLINE_PASSED, "The round's consent deadline has passed", {
+          roundId: round.id,
+          consentDeadline: round.consentDeadline.toISOString(),
+        });
+      }
       const participants = await this.repository.listParticipants(manager, round.id);
       const participant = participants.find((p) => p.organizationId === input.organizationId);
       const wanted: ClearingConsent = input.consent ? 'GIVEN' : 'DECLINED';

@@ -32,6 +32,10 @@ export const TRADE_ERRORS = declareReasons('trade', {
   ALREADY_SETTLED: ['CONFLICT', 'Part of the invoice is paid or set off: it is no longer cancelled.'],
   NOT_AN_OBLIGATION: ['CONFLICT', 'Only an accepted invoice is set off.'],
   ROUND_EXECUTED: ['CONFLICT', 'The clearing round has been executed: consents no longer change it.'],
+  CONSENT_DEADLINE_PASSED: [
+    'CONFLICT',
+    "The round's consent deadline has passed: those who did not answer lapse when it is executed.",
+  ],
   NOT_A_PARTICIPANT: ['CONFLICT', 'The organisation has no obligation set off in this round (or declined already).'],
   CONSENT_PENDING: [
     'CONFLICT',

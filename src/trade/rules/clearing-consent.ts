@@ -32,7 +32,9 @@ export function carryConsents(
   const involved = new Map<string, Notice[]>();
   for (const notice of after) {
     for (const member of [notice.debtorId, notice.creditorId]) {
-      involved.set(member, [...(involved.get(member) ?? []), notice]);
+      const notices = involved.get(member);
+      if (notices === undefined) involved.set(member, [notice]);
+      else notices.push(notice);
     }
   }
   const result = new Map<string, ClearingConsent>();

@@ -277,6 +277,16 @@ describe('consent by membership, the deadline, a stale round', () => {
     await consent(round.id, cafe, true);
     await consent(round.id, dairy, true);
     clockOf(app).advance(2 * 3_600_000);
+    const before = await app.snapshot();
+    expect(
+      await refusal(
+        app,
+        TRADE.decideClearingConsent,
+        { input: { roundId: round.id, organizationId: bikes.id, consent: true } },
+        bikes.treasurer.token,
+      ),
+    ).toEqual({ code: 'CONFLICT', reason: 'CONSENT_DEADLINE_PASSED' });
+    expect(await app.snapshot()).toEqual(before);
     const executed = await execute(round.id);
     expect(executed).toMatchObject({ status: 'EXECUTED', cleared: '60' });
     expect(consents(executed)[bikes.id]).toBe('LAPSED');
