@@ -89,21 +89,30 @@ export class InvoicesService {
           organizationId: input.issuerId,
         });
       }
-      const existing = await this.repository.findInvoice(manager, input.id);
-      if (existing !== null) {
-        if (existing.issuerId === input.issuerId && existing.payerId === input.payerId) return existing;
-        throw new DomainError(TRADE_ERRORS.TRADE_ID_TAKEN, `The id ${input.id} names another invoice`, {
-          id: input.id,
-        });
-      }
       if (input.payerId === input.issuerId) invalid('an invoice goes to another organisation');
-      await this.organizations.requireOrganization(manager, input.payerId);
       const priced = priceLines(input.lines);
       if (!priced.ok) invalid(priced.problem);
       if (!isCalendarDate(input.dueOn)) invalid('dueOn is a calendar date, YYYY-MM-DD');
       const reference = input.reference.trim();
       if ([...reference].length > MAX_REFERENCE) invalid(`a reference has at most ${MAX_REFERENCE} characters`);
       if ([...input.notes].length > MAX_NOTES) invalid(`notes have at most ${MAX_NOTES} characters`);
+      // The same id with the same invoice replays it; with another, it is taken.
+      const existing = await this.repository.findInvoice(manager, input.id);
+      if (existing !== null) {
+        const same =
+          existing.issuerId === input.issuerId &&
+          existing.payerId === input.payerId &&
+          existing.unitCode === input.unitCode &&
+          existing.creditAccountId === input.creditAccountId &&
+          existing.total === priced.total &&
+          existing.dueOn === input.dueOn &&
+          existing.reference === reference;
+        if (same) return existing;
+        throw new DomainError(TRADE_ERRORS.TRADE_ID_TAKEN, `The id ${input.id} names another invoice`, {
+          id: input.id,
+        });
+      }
+      await this.organizations.requireOrganization(manager, input.payerId);
       const account = await this.accounts.requireAccount(manager, input.creditAccountId);
       requireAccountOf(account, input.issuerId, input.unitCode, 'creditAccountId');
 

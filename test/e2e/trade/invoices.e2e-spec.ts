@@ -162,6 +162,11 @@ describe('refusals leave everything as it was', () => {
       code: 'CONFLICT',
       reason: 'TRADE_ID_TAKEN',
     });
+    // The same issuer reusing the id for another amount is refused too.
+    const changed = issueInput(bakery, cafe, account.bakery, { id: first.id, amount: '1001' });
+    expect((await refusal(app, TRADE.issueInvoice, { input: changed }, bakery.treasurer.token)).reason).toBe(
+      'TRADE_ID_TAKEN',
+    );
     expect(await app.snapshot()).toEqual(before);
   });
 
