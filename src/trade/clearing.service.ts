@@ -63,9 +63,13 @@ export class ClearingService {
         setting.consentHours < 1 ||
         setting.consentHours > MAX_CONSENT_HOURS
       ) {
-        throw new DomainError(TRADE_ERRORS.INVALID_PERIOD, `Members have 1 to ${MAX_CONSENT_HOURS} hours to answer`, {
-          consentHours: setting.consentHours,
-        });
+        throw new DomainError(
+          TRADE_ERRORS.INVALID_CLEARING_SETTINGS,
+          `Members have 1 to ${MAX_CONSENT_HOURS} hours to answer`,
+          {
+            consentHours: setting.consentHours,
+          },
+        );
       }
       const before = await this.repository.findSetting(manager, setting.federationId);
       await this.repository.saveSetting(manager, setting, nameOf(principal), this.clock.now());

@@ -303,9 +303,13 @@ export class InvoicesService {
   ): Promise<AutomaticPaymentRecord | null> {
     return runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
       if (!mayPay(rolesIn(principal, input.payerId))) {
-        throw new DomainError(TRADE_ERRORS.MAY_NOT_PAY, 'Only a TREASURER or ADMIN of the payer sets its payments', {
-          organizationId: input.payerId,
-        });
+        throw new DomainError(
+          TRADE_ERRORS.MAY_NOT_PAY_INVOICE,
+          'Only a TREASURER or ADMIN of the payer sets its payments',
+          {
+            organizationId: input.payerId,
+          },
+        );
       }
       if (input.issuerId === input.payerId) invalid('automatic payment is of invoices from another organisation');
       await this.organizations.requireOrganization(manager, input.issuerId);
@@ -397,7 +401,7 @@ export class InvoicesService {
   ): Promise<Statement> {
     this.requireBooks(principal, query.organizationId);
     if (query.to <= query.from || query.to.getTime() - query.from.getTime() > MAX_PERIOD_MS) {
-      throw new DomainError(TRADE_ERRORS.INVALID_PERIOD, 'A period runs forward, over at most 5 years', {
+      throw new DomainError(TRADE_ERRORS.INVALID_STATEMENT_PERIOD, 'A period runs forward, over at most 5 years', {
         from: query.from.toISOString(),
         to: query.to.toISOString(),
       });
@@ -437,7 +441,7 @@ export class InvoicesService {
 
   private requirePayer(principal: Principal, invoice: InvoiceRecord): void {
     if (!mayPay(rolesIn(principal, invoice.payerId))) {
-      throw new DomainError(TRADE_ERRORS.MAY_NOT_PAY, 'Only a TREASURER or ADMIN of the payer does this', {
+      throw new DomainError(TRADE_ERRORS.MAY_NOT_PAY_INVOICE, 'Only a TREASURER or ADMIN of the payer does this', {
         invoiceId: invoice.id,
       });
     }

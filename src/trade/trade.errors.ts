@@ -6,7 +6,7 @@ export const TRADE_ERRORS = declareReasons('trade', {
   CLEARING_ROUND_NOT_FOUND: ['NOT_FOUND', 'No clearing round has this id.'],
   INVOICE_NOT_VISIBLE: ['FORBIDDEN', "Only the members of an invoice's issuer and payer see it."],
   MAY_NOT_INVOICE: ['FORBIDDEN', 'A TREASURER or ADMIN of the issuer issues and cancels its invoices.'],
-  MAY_NOT_PAY: [
+  MAY_NOT_PAY_INVOICE: [
     'FORBIDDEN',
     'A TREASURER or ADMIN of the payer accepts, rejects and pays its invoices and sets its automatic payments.',
   ],
@@ -24,7 +24,8 @@ export const TRADE_ERRORS = declareReasons('trade', {
     "The account is not an open account of the right organisation in the invoice's unit (`details.problem`).",
   ],
   INVALID_PAYMENT: ['VALIDATION_FAILED', 'A payment or a limit is more than zero.'],
-  INVALID_PERIOD: ['VALIDATION_FAILED', 'A period runs forward (from before to), over at most 5 years.'],
+  INVALID_STATEMENT_PERIOD: ['VALIDATION_FAILED', 'A period runs forward (from before to), over at most 5 years.'],
+  INVALID_CLEARING_SETTINGS: ['VALIDATION_FAILED', 'Members have 1 to 2160 hours (90 days) to answer a round.'],
   REJECTION_REASON_REQUIRED: ['VALIDATION_FAILED', 'A rejection gives its reason (1 to 500 characters).'],
   OVERPAYMENT: ['CONFLICT', 'The payment is more than the invoice still owes (`details.outstanding`).'],
   INVOICE_CLOSED: ['CONFLICT', 'The invoice is paid, rejected or cancelled: nothing more can happen to it.'],

@@ -54,6 +54,6 @@ registerEnumType(AutomaticPaymentOutcomeEnum, {
   description:
     "What the payer's automatic payment did: paid it, left it (over the limit), or was refused by the ledger.",
 });
-registerEnumType(StatementDirectionEnum, { name: 'StatementDirection' });
+registerEnumType(StatementDirectionEnum, { name: 'TradeDirection' });
 registerEnumType(ClearingRoundStatusEnum, { name: 'ClearingRoundStatus' });
 registerEnumType(ClearingConsentEnum, { name: 'ClearingConsent' });

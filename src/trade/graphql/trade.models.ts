@@ -222,7 +222,7 @@ export class AutomaticPaymentModel {
   }
 }
 
-@ObjectType('StatementLine')
+@ObjectType('TradeStatementLine')
 export class StatementLineModel {
   @Field(() => Date)
   at!: Date;
@@ -291,7 +291,7 @@ export class OpenInvoiceModel {
   }
 }
 
-@ObjectType('Statement', {
+@ObjectType('TradeStatement', {
   description:
     'Balance: what you are owed on open invoices less what you owe on open invoices you received. ' +
     'closingBalance = openingBalance + the lines’ changes = the open invoices at the end, netted.',

@@ -390,12 +390,12 @@ const QUERIES: Case[] = [
   {
     name: 'statement period backwards',
     send: () => statementWith({ from: '2026-02-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' }),
-    expect: invalid('INVALID_PERIOD'),
+    expect: invalid('INVALID_STATEMENT_PERIOD'),
   },
   {
     name: 'statement period of six years',
     send: () => statementWith({ from: '2020-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' }),
-    expect: invalid('INVALID_PERIOD'),
+    expect: invalid('INVALID_STATEMENT_PERIOD'),
   },
   {
     name: 'statement of an unknown unit',

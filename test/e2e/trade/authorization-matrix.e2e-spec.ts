@@ -36,7 +36,7 @@ const PAYER_PEOPLE: Actor[] = ['payerTreasurer', 'payerMember'];
 /** The FORBIDDEN reasons a refusal in this table may carry. */
 const FORBIDDEN_REASONS = [
   'MAY_NOT_INVOICE',
-  'MAY_NOT_PAY',
+  'MAY_NOT_PAY_INVOICE',
   'INVOICE_NOT_VISIBLE',
   'MAY_NOT_SEE_STATEMENT',
   'MAY_NOT_CLEAR',

@@ -176,8 +176,8 @@ describe('refusals leave everything as it was', () => {
       input: { invoiceId: invoice.id, paymentId: randomUUID(), fromAccountId, amount },
     });
     const cases: [Record<string, unknown>, string, string][] = [
-      [payWith(account.bikes, '100'), bakery.treasurer.token, 'MAY_NOT_PAY'],
-      [payWith(account.bikes, '100'), bikes.member.token, 'MAY_NOT_PAY'],
+      [payWith(account.bikes, '100'), bakery.treasurer.token, 'MAY_NOT_PAY_INVOICE'],
+      [payWith(account.bikes, '100'), bikes.member.token, 'MAY_NOT_PAY_INVOICE'],
       [payWith(account.bikes, '100'), cafe.treasurer.token, 'INVOICE_NOT_VISIBLE'],
       [payWith(account.cafe, '100'), bikes.treasurer.token, 'INVALID_ACCOUNT'],
       [payWith(account.bikes, '0'), bikes.treasurer.token, 'INVALID_PAYMENT'],
@@ -236,7 +236,9 @@ describe('reject and cancel', () => {
       'REJECTION_REASON_REQUIRED',
     );
     const asIssuer = { input: { invoiceId: invoice.id, reason: 'no' } };
-    expect((await refusal(app, TRADE.rejectInvoice, asIssuer, bakery.treasurer.token)).reason).toBe('MAY_NOT_PAY');
+    expect((await refusal(app, TRADE.rejectInvoice, asIssuer, bakery.treasurer.token)).reason).toBe(
+      'MAY_NOT_PAY_INVOICE',
+    );
     expect(await app.snapshot()).toEqual(before);
 
     const rejected = await app.ok<{ rejectInvoice: InvoiceView }>(
@@ -331,8 +333,8 @@ describe('automatic payment', () => {
       maxAmount: '10',
     };
     const cases: [Record<string, unknown>, string, string][] = [
-      [input, bakery.treasurer.token, 'MAY_NOT_PAY'],
-      [input, bikes.member.token, 'MAY_NOT_PAY'],
+      [input, bakery.treasurer.token, 'MAY_NOT_PAY_INVOICE'],
+      [input, bikes.member.token, 'MAY_NOT_PAY_INVOICE'],
       [{ ...input, fromAccountId: account.cafe }, bikes.treasurer.token, 'INVALID_ACCOUNT'],
       [{ ...input, maxAmount: '0' }, bikes.treasurer.token, 'INVALID_PAYMENT'],
       [{ ...input, issuerId: bikes.id }, bikes.treasurer.token, 'INVALID_INVOICE'],
@@ -452,6 +454,6 @@ describe('statements', () => {
         },
         bakery.member.token,
       ),
-    ).toEqual({ code: 'VALIDATION_FAILED', reason: 'INVALID_PERIOD' });
+    ).toEqual({ code: 'VALIDATION_FAILED', reason: 'INVALID_STATEMENT_PERIOD' });
   });
 });
