@@ -215,16 +215,19 @@ export class Trade1764600000000 implements MigrationInterface {
       );
       CREATE INDEX clearing_setoff_by_invoice ON clearing_setoff (invoice_id);
 
+      -- One check per statement (a round's preview is replaced whole, up to hundreds of thousands of rows).
       CREATE FUNCTION guard_clearing_setoff() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF EXISTS (SELECT 1 FROM clearing_round WHERE id = OLD.round_id AND status = 'EXECUTED') THEN
+        IF EXISTS (SELECT 1 FROM old_rows o JOIN clearing_round r ON r.id = o.round_id WHERE r.status = 'EXECUTED') THEN
           RAISE EXCEPTION 'the set-offs of an executed round never change'
             USING ERRCODE = 'check_violation', CONSTRAINT = 'clearing_setoff_executed_frozen';
         END IF;
-        RETURN OLD;
+        RETURN NULL;
       END $$;
-      CREATE TRIGGER clearing_setoff_guarded BEFORE UPDATE OR DELETE ON clearing_setoff
-        FOR EACH ROW EXECUTE FUNCTION guard_clearing_setoff();
+      CREATE TRIGGER clearing_setoff_guarded AFTER DELETE ON clearing_setoff
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION guard_clearing_setoff();
+      CREATE TRIGGER clearing_setoff_not_updated BEFORE UPDATE ON clearing_setoff
+        FOR EACH ROW EXECUTE FUNCTION refuse_history_change();
     `);
   }
 

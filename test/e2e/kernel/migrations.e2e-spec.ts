@@ -316,6 +316,7 @@ describe('migrations', () => {
       'ballot_fits_motion',
       'clearing_round_guarded',
       'clearing_setoff_guarded',
+      'clearing_setoff_not_updated',
       'delegation_acyclic',
       'entry_append_only',
       'entry_balanced',

@@ -352,6 +352,33 @@ describe('a payment racing the execution', () => {
   });
 });
 
+describe('the database keeps what a round wrote', () => {
+  it('refuses to change an executed round, its set-offs, or to take back what is settled', async () => {
+    await app.ok(TRADE.setClearingSettings, {
+      input: { federationId: app.steward.organizationId, consentByMembership: true, consentHours: 72 },
+    });
+    const round = await preview();
+    await execute(round.id);
+    const attempts: [string, unknown[]][] = [
+      ['DELETE FROM clearing_setoff WHERE round_id = $1', [round.id]],
+      ['UPDATE clearing_setoff SET amount = amount + 1 WHERE round_id = $1', [round.id]],
+      ["UPDATE clearing_round SET status = 'OPEN' WHERE id = $1", [round.id]],
+      ['UPDATE invoice SET set_off = 0 WHERE id = $1', [invoices.cafeOwesBakery]],
+      ["UPDATE invoice SET status = 'ACCEPTED' WHERE id = $1", [invoices.cafeOwesBakery]],
+      ['UPDATE invoice SET total = total + 1 WHERE id = $1', [invoices.cafeOwesBakery]],
+      ['DELETE FROM invoice_event WHERE round_id = $1', [round.id]],
+    ];
+    for (const [sql, parameters] of attempts) {
+      const before = await app.snapshot();
+      await expect(app.dataSource.query(sql, parameters)).rejects.toThrow();
+      expect(await app.snapshot()).toEqual(before);
+    }
+    await app.ok(TRADE.setClearingSettings, {
+      input: { federationId: app.steward.organizationId, consentByMembership: false, consentHours: 72 },
+    });
+  });
+});
+
 describe('refusals', () => {
   it('changes nothing when refused', async () => {
     const round = await preview();
