@@ -16,6 +16,7 @@
  *      (bench/timebank.ts);
  *      strike funds compute, approve (2 of 3) and pay a stipend batch for 5 000 strikers (bench/strike-funds.ts);
  *      redistribution previews and executes one run over 100 000 accounts (bench/redistribution.ts);
+ *      trade clears a round of 150 000 obligations among 3 000 co-ops (bench/trade.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -40,6 +41,7 @@ import { measureGovernance } from './governance.js';
 import { measureTimebank } from './timebank.js';
 import { measureStrikeFundsOn } from './strike-funds.js';
 import { measureRedistribution } from './redistribution.js';
+import { measureTrade } from './trade.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
@@ -305,6 +307,16 @@ async function main(): Promise<number> {
       log,
     }),
     await measureRedistribution({ databaseUrl: database.url, accounts: settings.redistributionAccounts, log }),
+    await measureTrade({
+      databaseUrl: database.url,
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      unitCode: ledger.unitCode,
+      creditAccountId: ledger.historyAccount,
+      members: settings.tradeMembers,
+      obligations: settings.tradeObligations,
+      log,
+    }),
   ];
 
   // Verification: a run whose books do not balance is void.
@@ -678,6 +690,8 @@ function settingsSummary(settings: BenchSettings): Record<string, unknown> {
     tallyBallots: settings.tallyBallots,
     budgetVoters: settings.budgetVoters,
     budgetProposals: settings.budgetProposals,
+    tradeMembers: settings.tradeMembers,
+    tradeObligations: settings.tradeObligations,
     pgbenchScale: settings.pgbenchScale,
     pgbenchThreads: settings.pgbenchThreads,
     serverPoolSize: settings.serverPoolSize,

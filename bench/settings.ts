@@ -37,6 +37,9 @@ export interface BenchSettings {
   readonly strikers: number;
   /** Accounts of the redistribution phase's run (half paying, half receiving). */
   readonly redistributionAccounts: number;
+  /** Member co-ops and accepted, unpaid obligations of the trade phase's clearing round. */
+  readonly tradeMembers: number;
+  readonly tradeObligations: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -77,6 +80,8 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     timebankListings: integer(env, 'BENCH_TIMEBANK_LISTINGS', 100_000, 1),
     strikers: integer(env, 'BENCH_STRIKERS', 5_000, 1, 20_000),
     redistributionAccounts: integer(env, 'BENCH_REDIST_ACCOUNTS', quick ? 10_000 : 100_000, 2, 200_000),
+    tradeMembers: integer(env, 'BENCH_TRADE_MEMBERS', 3_000, 10),
+    tradeObligations: integer(env, 'BENCH_TRADE_OBLIGATIONS', 150_000, 10, 1_000_000),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),

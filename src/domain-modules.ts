@@ -4,6 +4,7 @@ import type { DomainModule } from './kernel/domain-module.js';
 import { LEDGER } from './ledger/ledger.module.js';
 import { ORGANIZATIONS } from './organizations/organizations.module.js';
 import { TIMEBANK } from './timebank/timebank.module.js';
+import { TRADE } from './trade/trade.module.js';
 import { STRIKE_FUNDS } from './strike-funds/strike-funds.module.js';
 import { REDISTRIBUTION } from './redistribution/redistribution.module.js';
 
@@ -18,6 +19,7 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
   ORGANIZATIONS,
   GOVERNANCE,
   TIMEBANK,
+  TRADE,
   STRIKE_FUNDS,
   REDISTRIBUTION,
 ];

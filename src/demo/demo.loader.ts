@@ -22,6 +22,7 @@ import { GovernanceDemo } from './governance-demo.js';
 import { TimebankDemo } from './timebank-demo.js';
 import { StrikeFundsDemo } from './strike-funds-demo.js';
 import { RedistributionDemo } from './redistribution-demo.js';
+import { TradeDemo } from './trade-demo.js';
 
 /**
  * Loads the demo federation when DEMO_DATA is on (never in production: configuration refuses it) and the
@@ -45,6 +46,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(TimebankDemo) private readonly timebank: TimebankDemo,
     @Inject(StrikeFundsDemo) private readonly strikeFunds: StrikeFundsDemo,
     @Inject(RedistributionDemo) private readonly redistribution: RedistributionDemo,
+    @Inject(TradeDemo) private readonly trade: TradeDemo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -152,6 +154,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     await this.timebank.load(world);
     await this.strikeFunds.load(world);
     await this.redistribution.load(world);
+    await this.trade.load(world);
     for (const person of DEMO_PERSONS) await this.auth.logout(await as(person.key));
     this.logger.log(
       `loaded the demo federation: ${DEMO_ORGANIZATIONS.length} organisations, ${DEMO_PERSONS.length} persons, ` +

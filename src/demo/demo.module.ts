@@ -6,11 +6,13 @@ import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { RedistributionModule } from '../redistribution/redistribution.module.js';
 import { StrikeFundsModule } from '../strike-funds/strike-funds.module.js';
 import { TimebankModule } from '../timebank/timebank.module.js';
+import { TradeModule } from '../trade/trade.module.js';
 import { DemoLoader } from './demo.loader.js';
 import { GovernanceDemo } from './governance-demo.js';
 import { RedistributionDemo } from './redistribution-demo.js';
 import { StrikeFundsDemo } from './strike-funds-demo.js';
 import { TimebankDemo } from './timebank-demo.js';
+import { TradeDemo } from './trade-demo.js';
 
 /** The demo federation, loaded into an empty database through the modules' own services. */
 @Module({
@@ -20,9 +22,10 @@ import { TimebankDemo } from './timebank-demo.js';
     LedgerModule,
     GovernanceModule,
     TimebankModule,
+    TradeModule,
     StrikeFundsModule,
     RedistributionModule,
   ],
-  providers: [DemoLoader, GovernanceDemo, TimebankDemo, StrikeFundsDemo, RedistributionDemo],
+  providers: [DemoLoader, GovernanceDemo, TimebankDemo, TradeDemo, StrikeFundsDemo, RedistributionDemo],
 })
 export class DemoModule {}

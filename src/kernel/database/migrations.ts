@@ -7,6 +7,7 @@ import { Governance1764300000000 } from '../../../migrations/1764300000000-Gover
 import { Timebank1764400000000 } from '../../../migrations/1764400000000-Timebank.js';
 import { StrikeFunds1764700000000 } from '../../../migrations/1764700000000-StrikeFunds.js';
 import { Redistribution1764800000000 } from '../../../migrations/1764800000000-Redistribution.js';
+import { Trade1764600000000 } from '../../../migrations/1764600000000-Trade.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Timebank1764400000000,
   StrikeFunds1764700000000,
   Redistribution1764800000000,
+  Trade1764600000000,
 ];

@@ -72,11 +72,23 @@ const REDISTRIBUTION_TABLES = [
   'redistribution_run',
   'redistribution_run_line',
 ];
+const TRADE_TABLES = [
+  'automatic_payment',
+  'clearing_participant',
+  'clearing_round',
+  'clearing_setoff',
+  'clearing_setting',
+  'invoice',
+  'invoice_event',
+  'invoice_line',
+];
+const TRADE_FUNCTIONS = ['check_invoice_lines', 'guard_clearing_round', 'guard_clearing_setoff', 'guard_invoice'];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
   ...TIMEBANK_TABLES,
   ...STRIKE_FUNDS_TABLES,
+  ...TRADE_TABLES,
   ...REDISTRIBUTION_TABLES,
   'api_token',
   'audit_event',
@@ -109,6 +121,7 @@ const ALL_FUNCTIONS = [
   'guard_delegation',
   'guard_timebank_exchange',
   'lock_ledger_batch',
+  ...TRADE_FUNCTIONS,
   ...REDISTRIBUTION_FUNCTIONS,
 ].sort();
 
@@ -339,6 +352,9 @@ describe('migrations', () => {
       'audit_event_append_only',
       'ballot_change_append_only',
       'ballot_fits_motion',
+      'clearing_round_guarded',
+      'clearing_setoff_guarded',
+      'clearing_setoff_not_updated',
       'delegation_acyclic',
       'entry_append_only',
       'entry_balanced',
@@ -347,6 +363,11 @@ describe('migrations', () => {
       'escrow_release_share_append_only',
       'federation_membership_guard',
       'fund_contribution_append_only',
+      'invoice_event_append_only',
+      'invoice_guarded',
+      'invoice_line_append_only',
+      'invoice_lines_add_up',
+      'invoice_not_deleted',
       'ledger_transaction_append_only',
       'ledger_transaction_has_entries',
       'motion_delegation_append_only',
