@@ -182,8 +182,9 @@ export class AuthService {
   }
 
   /** Whether a person or an organisation has this id. */
-  async partyExists(id: string): Promise<boolean> {
-    return this.repository.partyExists(this.dataSource.manager, id);
+  /** In the caller's transaction: a workflow that opens an account must not wait for a second connection. */
+  async partyExists(manager: EntityManager, id: string): Promise<boolean> {
+    return this.repository.partyExists(manager, id);
   }
 
   async persons(ids: readonly string[]): Promise<PersonRecord[]> {

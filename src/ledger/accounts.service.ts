@@ -103,7 +103,7 @@ export class AccountsService {
         unitCode: input.unitCode,
       });
     }
-    await this.access.assertMayOpenAccount(principal, {
+    await this.access.assertMayOpenAccount(manager, principal, {
       holderId,
       issuerId: unit.issuerId,
       creditLimit: input.creditLimit,

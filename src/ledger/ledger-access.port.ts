@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Principal } from '../kernel/principal.js';
 import type { AccountRecord, UnitRecord } from './ledger.records.js';
 import type { LedgerRequest, Refusal, Side } from './rules/ledger-model.js';
@@ -31,7 +32,9 @@ export type RequestAuthorizer = (request: LedgerRequest, view: BatchView) => Ref
 
 export interface LedgerAccess {
   assertMayCreateUnit(principal: Principal, issuerId: string): void;
+  /** Reads what it needs (does the holder exist?) in the caller's database transaction. */
   assertMayOpenAccount(
+    manager: EntityManager,
     principal: Principal,
     account: { holderId: string; issuerId: string; creditLimit: bigint },
   ): Promise<void>;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import { rolesIn, type Principal } from '../kernel/principal.js';
@@ -37,6 +37,7 @@ export class LedgerAccessService implements LedgerAccess {
   }
 
   async assertMayOpenAccount(
+    manager: EntityManager,
     principal: Principal,
     account: { holderId: string; issuerId: string; creditLimit: bigint },
   ): Promise<void> {
@@ -44,7 +45,7 @@ export class LedgerAccessService implements LedgerAccess {
       case 'ALLOWED':
         return;
       case 'ALLOWED_IF_HOLDER_EXISTS':
-        if (!(await this.auth.partyExists(account.holderId))) {
+        if (!(await this.auth.partyExists(manager, account.holderId))) {
           throw new DomainError(
             ORGANIZATIONS_ERRORS.HOLDER_NOT_FOUND,
             `No person or organisation has the id ${account.holderId}`,
