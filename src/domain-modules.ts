@@ -1,6 +1,7 @@
 import { AUTH } from './auth/auth.module.js';
 import { GOVERNANCE } from './governance/governance.module.js';
 import type { DomainModule } from './kernel/domain-module.js';
+import { LAND_TRUSTS } from './land-trusts/land-trusts.module.js';
 import { LEDGER } from './ledger/ledger.module.js';
 import { ORGANIZATIONS } from './organizations/organizations.module.js';
 
@@ -9,4 +10,10 @@ import { ORGANIZATIONS } from './organizations/organizations.module.js';
  * modules, the schema writer their resolvers, docs/ERRORS.md their reasons, and the tests their tables.
  * Adding a module is adding it here (docs/ADDING-A-MODULE.md).
  */
-export const DOMAIN_MODULES: readonly DomainModule[] = [AUTH, LEDGER, ORGANIZATIONS, GOVERNANCE];
+export const DOMAIN_MODULES: readonly DomainModule[] = [
+  AUTH,
+  LEDGER,
+  ORGANIZATIONS,
+  GOVERNANCE,
+  LAND_TRUSTS,
+];

@@ -4,6 +4,7 @@ import { LedgerWritePath1764000000000 } from '../../../migrations/1764000000000-
 import { SystemActors1764100000000 } from '../../../migrations/1764100000000-SystemActors.js';
 import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workflows.js';
 import { Governance1764300000000 } from '../../../migrations/1764300000000-Governance.js';
+import { LandTrusts1764500000000 } from '../../../migrations/1764500000000-LandTrusts.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SystemActors1764100000000,
   Workflows1764200000000,
   Governance1764300000000,
+  LandTrusts1764500000000,
 ];

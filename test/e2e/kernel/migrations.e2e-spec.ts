@@ -40,9 +40,19 @@ const GOVERNANCE_TABLES = [
   'secret_ballot',
   'secret_participation',
 ];
+const LAND_TRUSTS_TABLES = [
+  'ground_lease',
+  'ground_lease_charge',
+  'ground_lease_fee',
+  'ground_lease_payment',
+  'ground_lease_relief',
+  'land_parcel',
+  'land_trust',
+];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
+  ...LAND_TRUSTS_TABLES,
   'api_token',
   'audit_event',
   'books_check',
@@ -67,7 +77,14 @@ const LEDGER_FUNCTIONS = [
   'refuse_history_change',
 ];
 const ORGANIZATION_FUNCTIONS = [...LEDGER_FUNCTIONS, 'guard_federation_membership'].sort();
-const ALL_FUNCTIONS = [...ORGANIZATION_FUNCTIONS, 'guard_ballot', 'guard_delegation', 'lock_ledger_batch'].sort();
+const ALL_FUNCTIONS = [
+  ...ORGANIZATION_FUNCTIONS,
+  'guard_ballot',
+  'guard_delegation',
+  'lock_ledger_batch',
+  'guard_ground_lease',
+  'guard_ground_lease_relief',
+].sort();
 
 describe('migrations', () => {
   let dataSource: DataSource;
@@ -300,6 +317,13 @@ describe('migrations', () => {
       'entry_append_only',
       'entry_balanced',
       'federation_membership_guard',
+      'ground_lease_charge_append_only',
+      'ground_lease_fee_append_only',
+      'ground_lease_guard',
+      'ground_lease_never_deleted',
+      'ground_lease_payment_append_only',
+      'ground_lease_relief_append_only',
+      'ground_lease_relief_guard',
       'ledger_transaction_append_only',
       'ledger_transaction_has_entries',
       'motion_delegation_append_only',
