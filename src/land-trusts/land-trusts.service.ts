@@ -715,8 +715,10 @@ export class LandTrustsService implements OnModuleInit {
             unitCode: trust.unitCode,
           });
         }
-        if (account !== undefined && account.id === lease.accountId)
-          refuse("a payment comes from another account than the lease's");
+        const trustAccounts = [lease.accountId, trust.incomeAccountId, trust.reserveAccountId, trust.receiptsAccountId];
+        if (account !== undefined && trustAccounts.includes(account.id)) {
+          refuse("a payment comes from an account outside the trust's own books (a waiver forgives a charge)");
+        }
         payer = principal;
         fromAccountId = input.fromAccountId.toLowerCase();
       }
