@@ -173,17 +173,17 @@ export class LandTrustsRepository {
     filter: {
       trustId: string;
       parcelId: string | null;
-      leaseholderId: string | null;
+      leaseholderIds: readonly string[] | null;
       afterId: string | null;
       limit: number;
     },
   ): Promise<LeaseRecord[]> {
     const rows: Row[] = await manager.query(
       `SELECT ${LEASE_COLUMNS} FROM ground_lease l JOIN land_trust t ON t.id = l.trust_id
-       WHERE l.trust_id = $1 AND ($2::uuid IS NULL OR l.parcel_id = $2) AND ($3::uuid IS NULL OR l.leaseholder_id = $3)
+       WHERE l.trust_id = $1 AND ($2::uuid IS NULL OR l.parcel_id = $2) AND ($3::uuid[] IS NULL OR l.leaseholder_id = ANY($3::uuid[]))
          AND ($4::uuid IS NULL OR l.id > $4)
        ORDER BY l.id LIMIT $5`,
-      [filter.trustId, filter.parcelId, filter.leaseholderId, filter.afterId, filter.limit],
+      [filter.trustId, filter.parcelId, filter.leaseholderIds, filter.afterId, filter.limit],
     );
     return rows.map(toLease);
   }

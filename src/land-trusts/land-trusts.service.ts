@@ -33,7 +33,6 @@ import { ageArrears, bucketOf } from './rules/arrears-ageing.js';
 import { dateOfInstant, isCalendarDate, maxDate, periodOf } from './rules/calendar.js';
 import { chargeFor, dueCharges, type LeaseTerms } from './rules/charge-schedule.js';
 import {
-  isLeaseholder,
   isSteward,
   mayPayFromAccount,
   maySeeStatement,
@@ -1074,16 +1073,14 @@ export class LandTrustsService implements OnModuleInit {
     filter: { trustId: string; parcelId: string | null; afterId: string | null; limit: number },
   ): Promise<LeaseRecord[]> {
     const trust = await this.landTrust(principal, filter.trustId);
-    const leases = await this.repository.listLeases(this.dataSource.manager, { ...filter, leaseholderId: null });
-    return isSteward(principal, trust.organizationId)
-      ? leases
-      : leases.filter((lease) => isLeaseholder(principal, lease.leaseholderId));
+    const leaseholderIds = isSteward(principal, trust.organizationId) ? null : partiesOf(principal);
+    return this.repository.listLeases(this.dataSource.manager, { ...filter, leaseholderIds });
   }
 
   /** The leases the caller holds, themselves or through a household they are a member of. */
   async myLeases(principal: Principal): Promise<LeaseRecord[]> {
     if (principal.kind !== 'PERSON') return [];
-    return this.repository.leasesOf(this.dataSource.manager, [principal.personId, ...principal.roles.keys()]);
+    return this.repository.leasesOf(this.dataSource.manager, partiesOf(principal));
   }
 
   async lease(principal: Principal, id: string): Promise<LeaseRecord> {
@@ -1385,6 +1382,11 @@ export function lastDayOf(lease: Pick<LeaseRecord, 'endsOn' | 'terminatedOn'>): 
   if (lease.endsOn === null) return lease.terminatedOn;
   if (lease.terminatedOn === null) return lease.endsOn;
   return lease.endsOn < lease.terminatedOn ? lease.endsOn : lease.terminatedOn;
+}
+
+/** The parties a caller holds leases as: themselves, and the households (organisations) they are members of. */
+function partiesOf(principal: Principal): string[] {
+  return principal.kind === 'PERSON' ? [principal.personId, ...principal.roles.keys()] : [];
 }
 
 function termsOf(lease: LeaseRecord, fees: readonly FeeVersionRecord[]): LeaseTerms {
