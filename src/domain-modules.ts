@@ -10,10 +10,4 @@ import { ORGANIZATIONS } from './organizations/organizations.module.js';
  * modules, the schema writer their resolvers, docs/ERRORS.md their reasons, and the tests their tables.
  * Adding a module is adding it here (docs/ADDING-A-MODULE.md).
  */
-export const DOMAIN_MODULES: readonly DomainModule[] = [
-  AUTH,
-  LEDGER,
-  ORGANIZATIONS,
-  GOVERNANCE,
-  LAND_TRUSTS,
-];
+export const DOMAIN_MODULES: readonly DomainModule[] = [AUTH, LEDGER, ORGANIZATIONS, GOVERNANCE, LAND_TRUSTS];

@@ -217,7 +217,7 @@ export class LandTrustsRepository {
     );
     return rows.map((row) => ({
       lease: toLease(row),
-      lastPeriod: row['last_period'] === null ? null : String(row['last_period']),
+      lastPeriod: text(row['last_period']),
     }));
   }
 
@@ -398,7 +398,7 @@ export class LandTrustsRepository {
   }
 }
 
-const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 function toTrust(row: Row): LandTrustRecord {
   return {
