@@ -12,6 +12,7 @@
  *      internal API, so with the application booted in this process once the service has stopped);
  *   7. the domain modules' phases, in this process too: governance closes a motion of 10 000 ballots (and
  *      recounts it) and runs the Method of Equal Shares over 10 000 voters and 100 proposals (bench/governance.ts);
+ *      land trusts post one month's ground-lease charges for 10 000 leases, then run it again (bench/land-trusts.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -34,6 +35,7 @@ import {
 } from './database.js';
 import { measureGovernance } from './governance.js';
 import { measureGroupedWrite } from './grouped-write.js';
+import { measureLandTrusts } from './land-trusts.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
   classifyMany,
@@ -280,6 +282,13 @@ async function main(): Promise<number> {
       ballots: settings.tallyBallots,
       budgetVoters: settings.budgetVoters,
       budgetProposals: settings.budgetProposals,
+      log,
+    }),
+    await measureLandTrusts({
+      databaseUrl: database.url,
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      leases: settings.leases,
       log,
     }),
   ];
@@ -655,6 +664,7 @@ function settingsSummary(settings: BenchSettings): Record<string, unknown> {
     tallyBallots: settings.tallyBallots,
     budgetVoters: settings.budgetVoters,
     budgetProposals: settings.budgetProposals,
+    leases: settings.leases,
     pgbenchScale: settings.pgbenchScale,
     pgbenchThreads: settings.pgbenchThreads,
     serverPoolSize: settings.serverPoolSize,

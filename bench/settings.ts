@@ -29,6 +29,8 @@ export interface BenchSettings {
   /** Voters and proposals of the governance phase's participatory budget (Equal Shares). */
   readonly budgetVoters: number;
   readonly budgetProposals: number;
+  /** Leases of the land-trusts phase: one month's charges for each. */
+  readonly leases: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -63,6 +65,7 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     groupSize: integer(env, 'BENCH_GROUP_SIZE', quick ? 10_000 : 100_000, 1, MAX_GROUP_SIZE),
     tallyBallots: integer(env, 'BENCH_TALLY_BALLOTS', 10_000, 1),
     budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
+    leases: integer(env, 'BENCH_LEASES', 10_000, 1),
     budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),

@@ -19,6 +19,7 @@ import {
 } from './demo-data.js';
 import type { DemoWorld } from './demo-world.js';
 import { GovernanceDemo } from './governance-demo.js';
+import { LandTrustsDemo } from './land-trusts-demo.js';
 
 /**
  * Loads the demo federation when DEMO_DATA is on (never in production: configuration refuses it) and the
@@ -39,6 +40,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(GovernanceDemo) private readonly governance: GovernanceDemo,
+    @Inject(LandTrustsDemo) private readonly landTrusts: LandTrustsDemo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -143,6 +145,7 @@ export class DemoLoader implements OnApplicationBootstrap {
       organizationId: (key) => required(organizationIds, key),
     };
     await this.governance.load(world);
+    await this.landTrusts.load(world);
     for (const person of DEMO_PERSONS) await this.auth.logout(await as(person.key));
     this.logger.log(
       `loaded the demo federation: ${DEMO_ORGANIZATIONS.length} organisations, ${DEMO_PERSONS.length} persons, ` +

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { GovernanceModule } from '../governance/governance.module.js';
+import { LandTrustsModule } from '../land-trusts/land-trusts.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { DemoLoader } from './demo.loader.js';
 import { GovernanceDemo } from './governance-demo.js';
+import { LandTrustsDemo } from './land-trusts-demo.js';
 
 /** The demo federation, loaded into an empty database through the modules' own services. */
 @Module({
-  imports: [AuthModule, OrganizationsModule, LedgerModule, GovernanceModule],
-  providers: [DemoLoader, GovernanceDemo],
+  imports: [AuthModule, OrganizationsModule, LedgerModule, GovernanceModule, LandTrustsModule],
+  providers: [DemoLoader, GovernanceDemo, LandTrustsDemo],
 })
 export class DemoModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
 import { GovernanceModule } from '../governance/governance.module.js';
 import type { DomainModule } from '../kernel/domain-module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
@@ -16,7 +15,7 @@ import { LandTrustsService } from './land-trusts.service.js';
  * arrears ageing, hardship relief, statements and the resale formula.
  */
 @Module({
-  imports: [AuthModule, LedgerModule, OrganizationsModule, GovernanceModule],
+  imports: [LedgerModule, OrganizationsModule, GovernanceModule],
   providers: [LandTrustsRepository, LandTrustsService, LandTrustDecisions, LandTrustsResolver],
   exports: [LandTrustsService],
 })

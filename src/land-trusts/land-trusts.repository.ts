@@ -120,6 +120,15 @@ export class LandTrustsRepository {
 
   // Leases
 
+  /**
+   * Whether a person or an organisation has the id: read in the caller's transaction (a second connection
+   * per lease would exhaust the pool under load). The twin of `ground_lease_leaseholder_fk`.
+   */
+  async partyExists(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: Row[] = await manager.query(`SELECT 1 FROM party WHERE id = $1`, [id]);
+    return rows.length === 1;
+  }
+
   async insertLease(
     manager: EntityManager,
     lease: Omit<LeaseRecord, 'createdAt' | 'organizationId' | 'terminatedOn' | 'terminationReason' | 'terminatedBy'>,

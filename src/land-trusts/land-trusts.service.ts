@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuthService } from '../auth/auth.service.js';
 import { assert } from '../kernel/assert.js';
 import { AuditService } from '../kernel/audit/audit.service.js';
 import { runInTransaction, sqlState } from '../kernel/database/run-in-transaction.js';
@@ -150,7 +149,6 @@ export class LandTrustsService implements OnModuleInit {
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(OrganizationsService) private readonly organizations: OrganizationsService,
-    @Inject(AuthService) private readonly auth: AuthService,
     @Inject(SchedulerService) private readonly scheduler: SchedulerService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -343,7 +341,7 @@ export class LandTrustsService implements OnModuleInit {
       if (!Number.isInteger(input.dueDay) || input.dueDay < 1 || input.dueDay > 28) refuse('the due day is 1 to 28');
       requireFee(input.feeMinor, input.reserveSharePoints);
       const leaseholderId = input.leaseholderId.toLowerCase();
-      if (!(await this.auth.partyExists(leaseholderId))) {
+      if (!(await this.repository.partyExists(manager, leaseholderId))) {
         throw new DomainError(
           LAND_TRUSTS_ERRORS.LEASEHOLDER_NOT_FOUND,
           `No person or organisation has the id ${leaseholderId}`,
