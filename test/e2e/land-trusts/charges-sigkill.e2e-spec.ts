@@ -2,7 +2,7 @@
  * Goal: ground-lease charges are posted once per lease and period when two server processes post them at
  * the same time and one of them is killed with SIGKILL in the middle: nothing twice, nothing half-written,
  * nothing lost once a process runs again. Method: the compiled server started twice on the test file's
- * database; a land trust with 150 leases from January 2022 (some 4 years of monthly charges each) set up over
+ * database; a land trust with 100 leases from January 2022 (some 4 years of monthly charges each) set up over
  * HTTP; both processes asked to post what is due at once, A killed after a random moment, B left to finish;
  * A started again and asked again (and both once more, which must post nothing); then the proof from the
  * database: as many charges as leases × periods, one ledger transaction per charge and none without one,
@@ -21,7 +21,7 @@ import { signUpSteward } from '../../support/steward.js';
 import { adminUrl, createTestDatabase } from '../setup/test-database.js';
 import { LAND } from './land-trust-fixtures.js';
 
-const LEASES = 150;
+const LEASES = 100;
 const FIRST_MONTH = '2022-01';
 
 describe('ground-lease charges across two processes and a SIGKILL', () => {
