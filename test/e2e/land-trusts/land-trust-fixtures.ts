@@ -33,7 +33,7 @@ export const LAND = {
   landTrustOf: `query($organizationId: ID!) { landTrustOf(organizationId: $organizationId) { id } }`,
   landParcels: `query($trustId: ID!, $first: Int, $after: String) { landParcels(trustId: $trustId, first: $first, after: $after) {
     edges { node { id name } } pageInfo { hasNextPage endCursor } } }`,
-  groundLeases: `query($trustId: ID!) { groundLeases(trustId: $trustId) { edges { node { id } } } }`,
+  groundLeases: `query($trustId: ID!) { groundLeases(trustId: $trustId, first: 200) { edges { node { id } } } }`,
   groundLease: `query($id: ID!) { groundLease(id: $id) { ${LEASE_FIELDS} } }`,
   myGroundLeases: `{ myGroundLeases { id } }`,
   leaseStatement: `query($leaseId: ID!, $asOf: String) { leaseStatement(leaseId: $leaseId, asOf: $asOf) {
