@@ -18,7 +18,10 @@ export const LAND_TRUSTS_ERRORS = declareReasons('land-trusts', {
     'FORBIDDEN',
     "Only the members of the trust's organisation see it, its parcels and its resale prices.",
   ],
-  STATEMENT_NOT_VISIBLE: ['FORBIDDEN', "A lease's statement is seen by its leaseholder and the trust's stewards only."],
+  LEASE_STATEMENT_NOT_VISIBLE: [
+    'FORBIDDEN',
+    "A lease's statement is seen by its leaseholder and the trust's stewards only.",
+  ],
   MAY_NOT_PAY: ['FORBIDDEN', 'Only the leaseholder (or a steward) pays toward a lease from a ledger account.'],
   TRUST_EXISTS: ['CONFLICT', 'The organisation runs a land trust already, or the id names another one.'],
   UNIT_NOT_ISSUED_BY_TRUST: [

@@ -1346,7 +1346,7 @@ export class LandTrustsService implements OnModuleInit {
   private requireStatementAccess(principal: Principal, lease: LeaseRecord): void {
     if (!maySeeStatement(principal, lease)) {
       throw new DomainError(
-        LAND_TRUSTS_ERRORS.STATEMENT_NOT_VISIBLE,
+        LAND_TRUSTS_ERRORS.LEASE_STATEMENT_NOT_VISIBLE,
         "Only the leaseholder and the trust's stewards see this lease",
         {
           leaseId: lease.id,

@@ -182,7 +182,7 @@ describe('arrears, relief and statements', () => {
     );
     expect(myGroundLeases.map((lease) => lease.id)).toEqual([leases[0]!.id]);
     const other = await app.graphql(LAND.leaseStatement, { leaseId: leases[0]!.id }, { token: bo.token });
-    expect(other.errors?.[0]?.extensions.details.reason).toBe('STATEMENT_NOT_VISIBLE');
+    expect(other.errors?.[0]?.extensions.details.reason).toBe('LEASE_STATEMENT_NOT_VISIBLE');
     const report = await app.graphql(LAND.arrearsReport, { trustId: trust.id }, { token: bo.token });
     expect(report.errors?.[0]?.extensions.details.reason).toBe('STEWARD_REQUIRED');
   });
