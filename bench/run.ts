@@ -12,6 +12,9 @@
  *      internal API, so with the application booted in this process once the service has stopped);
  *   7. the domain modules' phases, in this process too: governance closes a motion of 10 000 ballots (and
  *      recounts it) and runs the Method of Equal Shares over 10 000 voters and 100 proposals (bench/governance.ts);
+ *      the time bank confirms 10 000 due exchanges in one scheduler pass and searches 100 000 offers
+ *      (bench/timebank.ts);
+ *      strike funds compute, approve (2 of 3) and pay a stipend batch for 5 000 strikers (bench/strike-funds.ts);
  *      land trusts post one month's ground-lease charges for 10 000 leases, then run it again (bench/land-trusts.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
@@ -34,6 +37,8 @@ import {
   type BenchDatabase,
 } from './database.js';
 import { measureGovernance } from './governance.js';
+import { measureTimebank } from './timebank.js';
+import { measureStrikeFundsOn } from './strike-funds.js';
 import { measureGroupedWrite } from './grouped-write.js';
 import { measureLandTrusts } from './land-trusts.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
@@ -282,6 +287,21 @@ async function main(): Promise<number> {
       ballots: settings.tallyBallots,
       budgetVoters: settings.budgetVoters,
       budgetProposals: settings.budgetProposals,
+      log,
+    }),
+    await measureTimebank({
+      databaseUrl: database.url,
+      stewardPersonId: ledger.personId,
+      members: settings.timebankMembers,
+      dueExchanges: settings.timebankDue,
+      listings: settings.timebankListings,
+      log,
+    }),
+    await measureStrikeFundsOn(database.url, {
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      unitCode: ledger.unitCode,
+      strikers: settings.strikers,
       log,
     }),
     await measureLandTrusts({

@@ -29,6 +29,12 @@ export interface BenchSettings {
   /** Voters and proposals of the governance phase's participatory budget (Equal Shares). */
   readonly budgetVoters: number;
   readonly budgetProposals: number;
+  /** The time bank phase: members, due exchanges confirmed in one pass, and listings searched. */
+  readonly timebankMembers: number;
+  readonly timebankDue: number;
+  readonly timebankListings: number;
+  /** Strikers of the strike-funds phase's weekly stipend batch. */
+  readonly strikers: number;
   /** Leases of the land-trusts phase: one month's charges for each. */
   readonly leases: number;
   readonly pgbenchScale: number;
@@ -67,6 +73,10 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
     leases: integer(env, 'BENCH_LEASES', 10_000, 1),
     budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
+    timebankMembers: integer(env, 'BENCH_TIMEBANK_MEMBERS', 300, 2),
+    timebankDue: integer(env, 'BENCH_TIMEBANK_DUE', 10_000, 1),
+    timebankListings: integer(env, 'BENCH_TIMEBANK_LISTINGS', 100_000, 1),
+    strikers: integer(env, 'BENCH_STRIKERS', 5_000, 1, 20_000),
     pgbenchScale: integer(env, 'BENCH_PGBENCH_SCALE', clients, 1),
     pgbenchThreads: integer(env, 'BENCH_PGBENCH_THREADS', 2, 1),
     serverPoolSize: integer(env, 'DATABASE_POOL_SIZE', 20, 1, 200),

@@ -4,10 +4,20 @@ import type { DomainModule } from './kernel/domain-module.js';
 import { LAND_TRUSTS } from './land-trusts/land-trusts.module.js';
 import { LEDGER } from './ledger/ledger.module.js';
 import { ORGANIZATIONS } from './organizations/organizations.module.js';
+import { TIMEBANK } from './timebank/timebank.module.js';
+import { STRIKE_FUNDS } from './strike-funds/strike-funds.module.js';
 
 /**
  * Every domain module, bottom of the domain map first (DESIGN.md). The application imports their Nest
  * modules, the schema writer their resolvers, docs/ERRORS.md their reasons, and the tests their tables.
  * Adding a module is adding it here (docs/ADDING-A-MODULE.md).
  */
-export const DOMAIN_MODULES: readonly DomainModule[] = [AUTH, LEDGER, ORGANIZATIONS, GOVERNANCE, LAND_TRUSTS];
+export const DOMAIN_MODULES: readonly DomainModule[] = [
+  AUTH,
+  LEDGER,
+  ORGANIZATIONS,
+  GOVERNANCE,
+  TIMEBANK,
+  STRIKE_FUNDS,
+  LAND_TRUSTS,
+];

@@ -19,6 +19,8 @@ import {
 } from './demo-data.js';
 import type { DemoWorld } from './demo-world.js';
 import { GovernanceDemo } from './governance-demo.js';
+import { TimebankDemo } from './timebank-demo.js';
+import { StrikeFundsDemo } from './strike-funds-demo.js';
 import { LandTrustsDemo } from './land-trusts-demo.js';
 
 /**
@@ -40,6 +42,8 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(AccountsService) private readonly accounts: AccountsService,
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(GovernanceDemo) private readonly governance: GovernanceDemo,
+    @Inject(TimebankDemo) private readonly timebank: TimebankDemo,
+    @Inject(StrikeFundsDemo) private readonly strikeFunds: StrikeFundsDemo,
     @Inject(LandTrustsDemo) private readonly landTrusts: LandTrustsDemo,
   ) {}
 
@@ -145,6 +149,8 @@ export class DemoLoader implements OnApplicationBootstrap {
       organizationId: (key) => required(organizationIds, key),
     };
     await this.governance.load(world);
+    await this.timebank.load(world);
+    await this.strikeFunds.load(world);
     await this.landTrusts.load(world);
     for (const person of DEMO_PERSONS) await this.auth.logout(await as(person.key));
     this.logger.log(

@@ -4,13 +4,25 @@ import { GovernanceModule } from '../governance/governance.module.js';
 import { LandTrustsModule } from '../land-trusts/land-trusts.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { StrikeFundsModule } from '../strike-funds/strike-funds.module.js';
+import { TimebankModule } from '../timebank/timebank.module.js';
 import { DemoLoader } from './demo.loader.js';
 import { GovernanceDemo } from './governance-demo.js';
 import { LandTrustsDemo } from './land-trusts-demo.js';
+import { StrikeFundsDemo } from './strike-funds-demo.js';
+import { TimebankDemo } from './timebank-demo.js';
 
 /** The demo federation, loaded into an empty database through the modules' own services. */
 @Module({
-  imports: [AuthModule, OrganizationsModule, LedgerModule, GovernanceModule, LandTrustsModule],
-  providers: [DemoLoader, GovernanceDemo, LandTrustsDemo],
+  imports: [
+    AuthModule,
+    OrganizationsModule,
+    LedgerModule,
+    GovernanceModule,
+    TimebankModule,
+    StrikeFundsModule,
+    LandTrustsModule,
+  ],
+  providers: [DemoLoader, GovernanceDemo, TimebankDemo, StrikeFundsDemo, LandTrustsDemo],
 })
 export class DemoModule {}

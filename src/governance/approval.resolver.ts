@@ -7,6 +7,7 @@ import { DomainError } from '../kernel/errors/domain-error.js';
 import { CurrentPrincipal } from '../kernel/graphql/request-principal.js';
 import { requireUuid } from '../kernel/ids.js';
 import type { Principal } from '../kernel/principal.js';
+import type { ApprovalRequestRecord } from './governance.records.js';
 import { ApprovalsService } from './approvals.service.js';
 import { GOVERNANCE_ERRORS } from './governance.errors.js';
 import {
@@ -53,7 +54,7 @@ export class ApprovalRequestResolver {
       required: input.required,
       expiresAt: requireStorableDate(input.expiresAt, 'expiresAt'),
     });
-    return ApprovalRequestModel.from(request);
+    return this.present(principal, request);
   }
 
   @Mutation(() => ApprovalRequestModel, {
@@ -63,7 +64,7 @@ export class ApprovalRequestResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: DecideApprovalInput,
   ): Promise<ApprovalRequestModel> {
-    return ApprovalRequestModel.from(await this.approvals.decide(principal, input));
+    return this.present(principal, await this.approvals.decide(principal, input));
   }
 
   @Mutation(() => ApprovalRequestModel, {
@@ -73,7 +74,8 @@ export class ApprovalRequestResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: ChangeApprovalRequestInput,
   ): Promise<ApprovalRequestModel> {
-    return ApprovalRequestModel.from(
+    return this.present(
+      principal,
       await this.approvals.change(principal, {
         requestId: input.requestId,
         title: input.title ?? null,
@@ -87,7 +89,7 @@ export class ApprovalRequestResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: ApprovalRequestIdInput,
   ): Promise<ApprovalRequestModel> {
-    return ApprovalRequestModel.from(await this.approvals.withdraw(principal, input.requestId));
+    return this.present(principal, await this.approvals.withdraw(principal, input.requestId));
   }
 
   @Query(() => ApprovalRequestModel, { description: 'An approval request of an organisation you are a member of.' })
@@ -95,7 +97,7 @@ export class ApprovalRequestResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<ApprovalRequestModel> {
-    return ApprovalRequestModel.from((await this.approvals.standing(principal, requireUuid(id, 'id'))).request);
+    return this.present(principal, (await this.approvals.standing(principal, requireUuid(id, 'id'))).request);
   }
 
   @Query(() => ApprovalRequestConnectionModel, { description: "An organisation's approval requests, newest first." })
@@ -109,7 +111,11 @@ export class ApprovalRequestResolver {
       after: decodePositionCursor('approval-request', args.after),
       limit: args.first + 1,
     });
-    return toConnection(rows, args.first, 'approval-request', positionKey, (row) => ApprovalRequestModel.from(row));
+    return toConnection(rows, args.first, 'approval-request', positionKey, (row) => this.present(principal, row));
+  }
+
+  private present(principal: Principal, request: ApprovalRequestRecord): ApprovalRequestModel {
+    return ApprovalRequestModel.from(request, this.approvals.hidesPartiesFrom(principal, request));
   }
 
   @ResolveField(() => [ApprovalDecisionModel], { description: 'Every decision, on every version.' })

@@ -326,6 +326,15 @@ export class ApprovalsService implements OnModuleInit {
     return this.repository.listRequests(this.dataSource.manager, filter);
   }
 
+  /**
+   * Whether the caller is kept from seeing the request's author, payees and parameters: its action hides them
+   * (blind review) and the caller is not its author.
+   */
+  hidesPartiesFrom(principal: Principal, request: ApprovalRequestRecord): boolean {
+    const author = principal.kind === 'PERSON' && principal.personId === request.authorId;
+    return !author && this.registry.action(request.action.kind).hidesParties?.(request) === true;
+  }
+
   /** Reads a request for a module that made it (its own rules decide who sees it). */
   async find(manager: EntityManager, requestId: string): Promise<ApprovalRequestRecord | null> {
     return this.repository.findRequest(manager, requestId);
@@ -350,7 +359,7 @@ export class ApprovalsService implements OnModuleInit {
     result: Record<string, unknown> | null,
     actor: Principal,
   ): Promise<ApprovalRequestRecord> {
-    if (status !== 'APPROVED') await this.registry.action(request.action.kind).closed?.(manager, { request });
+    if (status !== 'APPROVED') await this.registry.action(request.action.kind).closed?.(manager, { request, status });
     const closed = await this.repository.closeRequest(manager, request.id, status, result, this.clock.now());
     await this.scheduler.cancel(manager, EXPIRE_APPROVAL, request.id);
     await this.audit.record(manager, {

@@ -53,7 +53,15 @@ export interface ApprovalActionHandler {
   ): Promise<Record<string, unknown>>;
   /**
    * When the request ends without being approved (declined, expired or withdrawn), in that database
-   * transaction: the module releases whatever it set aside for it. Optional.
+   * transaction: the module releases whatever it set aside for it. `status` says how it ended. Optional.
    */
-  closed?(manager: EntityManager, context: { readonly request: ApprovalRequestRecord }): Promise<void>;
+  /**
+   * Whether the request hides who asked and who is paid from everyone but its author (blind review of a
+   * hardship draw): its approvers then see neither the author, nor the payees, nor the parameters. Optional.
+   */
+  hidesParties?(request: ApprovalRequestRecord): boolean;
+  closed?(
+    manager: EntityManager,
+    context: { readonly request: ApprovalRequestRecord; readonly status: 'DECLINED' | 'EXPIRED' | 'WITHDRAWN' },
+  ): Promise<void>;
 }

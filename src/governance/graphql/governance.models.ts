@@ -766,10 +766,15 @@ export class ApprovalRequestModel {
   @Field(() => Int, { description: 'N: how many must approve.' })
   required!: number;
 
-  @Field(() => ID)
-  authorId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Null to all but the author where the action hides it (blind review).',
+  })
+  authorId!: string | null;
 
-  @Field(() => [ID], { description: 'Who the action pays or favours: they never decide on it.' })
+  @Field(() => [ID], {
+    description: 'Who the action pays or favours: they never decide on it (empty where the action hides them).',
+  })
   payeeIds!: string[];
 
   @Field(() => Int, { description: 'Raised by every change of the action; decisions name the version they saw.' })
@@ -790,13 +795,18 @@ export class ApprovalRequestModel {
   @Field(() => Date, { nullable: true })
   decidedAt!: Date | null;
 
-  static from(record: ApprovalRequestRecord): ApprovalRequestModel {
+  /** `hideParties`: the reader sees neither author, nor payees, nor parameters (blind review). */
+  static from(record: ApprovalRequestRecord, hideParties = false): ApprovalRequestModel {
     return Object.assign(new ApprovalRequestModel(), {
       ...record,
-      action: Object.assign(new EffectModel(), record.action),
+      authorId: hideParties ? null : record.authorId,
+      action: Object.assign(new EffectModel(), {
+        kind: record.action.kind,
+        params: hideParties ? {} : record.action.params,
+      }),
       approverRole: record.approverRole as RoleEnum | null,
       committee: record.committee === null ? null : [...record.committee],
-      payeeIds: [...record.payeeIds],
+      payeeIds: hideParties ? [] : [...record.payeeIds],
       status: record.status as ApprovalStatusEnum,
       result: record.result === null ? null : { ...record.result },
     });

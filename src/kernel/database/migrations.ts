@@ -4,7 +4,9 @@ import { LedgerWritePath1764000000000 } from '../../../migrations/1764000000000-
 import { SystemActors1764100000000 } from '../../../migrations/1764100000000-SystemActors.js';
 import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workflows.js';
 import { Governance1764300000000 } from '../../../migrations/1764300000000-Governance.js';
+import { Timebank1764400000000 } from '../../../migrations/1764400000000-Timebank.js';
 import { LandTrusts1764500000000 } from '../../../migrations/1764500000000-LandTrusts.js';
+import { StrikeFunds1764700000000 } from '../../../migrations/1764700000000-StrikeFunds.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -14,5 +16,7 @@ export const MIGRATIONS = [
   SystemActors1764100000000,
   Workflows1764200000000,
   Governance1764300000000,
+  Timebank1764400000000,
   LandTrusts1764500000000,
+  StrikeFunds1764700000000,
 ];

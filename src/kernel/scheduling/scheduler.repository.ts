@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { CatchUp } from './occurrences.js';
 
@@ -23,6 +24,12 @@ export interface SchedulerCounts {
   readonly retrying: number;
   readonly failed: number;
 }
+
+/**
+ * The first key of the session advisory locks a process holds, on its presence connection, while it runs a
+ * job (the second is the job id's hash): a job marked running whose lock no session holds lost its process.
+ */
+const RUNNING_JOB_LOCK = 0x5343;
 
 /** The scheduler's SQL: `scheduled_work`, `scheduled_occurrence`, and reads of the job queue's tables. */
 @Injectable()
@@ -144,6 +151,38 @@ export class SchedulerRepository {
       retrying: Number(row?.['retrying'] ?? 0),
       failed: Number(row?.['failed'] ?? 0),
     };
+  }
+
+  /** Marks the job as run by this process: the lock lives as long as the presence connection. */
+  async holdRunningJob(presence: pg.ClientBase, jobId: string): Promise<void> {
+    await presence.query(`SELECT pg_try_advisory_lock($1, hashtext($2))`, [RUNNING_JOB_LOCK, jobId]);
+  }
+
+  async releaseRunningJob(presence: pg.ClientBase, jobId: string): Promise<void> {
+    await presence.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [RUNNING_JOB_LOCK, jobId]);
+  }
+
+  /**
+   * Jobs of the queue marked running for longer than `graceSeconds` whose process holds no lock on them: it
+   * died (a kill, a lost machine) and its connections with it. pg-boss alone would wait for their expiry.
+   */
+  async orphanedJobs(
+    manager: EntityManager,
+    queue: string,
+    jobSchema: string,
+    graceSeconds: number,
+  ): Promise<string[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT j.id FROM ${jobSchema}.job j
+        WHERE j.name = $1 AND j.state = 'active' AND j.started_on < now() - make_interval(secs => $2)
+          AND NOT EXISTS (
+            SELECT 1 FROM pg_locks l
+             WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND l.classid::bigint = $3 AND l.objid::bigint = (hashtext(j.id::text)::bigint & 4294967295))`,
+      [queue, graceSeconds, RUNNING_JOB_LOCK],
+    );
+    return rows.map((row) => String(row['id']));
   }
 
   /** Whether the job queue holds any job of the queue that is waiting, retrying or running. */

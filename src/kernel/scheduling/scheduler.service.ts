@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -39,6 +45,11 @@ const JOB_SCHEMA = 'pgboss';
 const TICK_BATCH = 500;
 const MAX_ROUNDS_PER_TICK = 20;
 const RETENTION_DAYS = 30;
+/**
+ * How long a job may be marked running before its process has taken the job's lock; after it, a running job
+ * without its lock is run again at once (its process died) instead of after the queue's five-minute expiry.
+ */
+const ORPHAN_GRACE_SECONDS = 5;
 
 interface JobData {
   readonly occurrenceId: string;
@@ -59,12 +70,16 @@ interface JobData {
  * meanwhile runs when one is (each missed occurrence, or the latest, as the work says).
  */
 @Injectable()
-export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SchedulerService.name);
   private readonly handlers = new Map<string, WorkHandler>();
   private boss: PgBoss | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
+  /** A connection held for the process's life: the locks on it say which jobs this process is running. */
+  private presence: pg.PoolClient | null = null;
+  /** The presence connection's statements, one after another (a pg client runs one query at a time). */
+  private presenceQueue: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -110,6 +125,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
    */
   async tick(now: Date = this.clock.now()): Promise<number> {
     const boss = this.requireBoss();
+    await this.retryOrphans(boss);
     let queued = 0;
     for (let round = 0; round < MAX_ROUNDS_PER_TICK; round += 1) {
       const handed = await runInTransaction(this.dataSource, 'READ COMMITTED', async (manager) => {
@@ -174,6 +190,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       expireInSeconds: 300,
     });
     this.boss = boss;
+    await this.presenceConnection();
     await boss.work<JobData>(QUEUE, { batchSize: 10, pollingIntervalSeconds: 0.5 }, (jobs) => this.runJobs(jobs));
     await runInTransaction(this.dataSource, 'READ COMMITTED', (manager) =>
       this.every(manager, { work: 'kernel.prune-scheduled-work', key: 'all', cron: '23 3 * * *', catchUp: 'LATEST' }),
@@ -193,11 +210,46 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes: the queue stops and the presence connection goes back to the pool. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     await this.ticking;
     await this.boss?.stop({ graceful: true, timeout: 5_000, wait: true });
     this.boss = null;
+    this.presence?.release();
+    this.presence = null;
+  }
+
+  /** Hands the jobs whose process died back to the queue, to run again now (with its retry back-off). */
+  private async retryOrphans(boss: PgBoss): Promise<void> {
+    const orphans = await this.repository.orphanedJobs(
+      this.dataSource.manager,
+      QUEUE,
+      JOB_SCHEMA,
+      ORPHAN_GRACE_SECONDS,
+    );
+    if (orphans.length === 0) return;
+    this.logger.warn(`scheduled work: ${orphans.length} job(s) lost their process while running; running them again`);
+    for (const id of orphans) await boss.fail(QUEUE, id, { message: 'its process ended while running it' });
+  }
+
+  private onPresence(statement: (presence: pg.PoolClient) => Promise<void>): Promise<void> {
+    const next = this.presenceQueue.then(async () => statement(await this.presenceConnection()));
+    this.presenceQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The presence connection, taken again if it was lost (a job run meanwhile is only at risk of a re-run). */
+  private async presenceConnection(): Promise<pg.PoolClient> {
+    if (this.presence !== null) return this.presence;
+    const client = await poolOf(this.dataSource).connect();
+    client.on('error', (error: Error) => {
+      this.logger.warn(`scheduler presence connection lost: ${error.message}`);
+      if (this.presence === client) this.presence = null;
+      client.release(true);
+    });
+    this.presence = client;
+    return client;
   }
 
   /** Runs each job on its own: one failing (retried later) does not fail its neighbours. */
@@ -206,11 +258,16 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     await Promise.all(
       jobs.map(async (job) => {
         try {
+          await this.onPresence((presence) => this.repository.holdRunningJob(presence, job.id));
           await this.run(job.data);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           this.logger.warn(`scheduled work ${job.data.work} (${job.data.key}) failed: ${message}`);
           await boss.fail(QUEUE, job.id, { message });
+        } finally {
+          await this.onPresence((presence) => this.repository.releaseRunningJob(presence, job.id)).catch(
+            () => undefined,
+          );
         }
       }),
     );
@@ -241,8 +298,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
 /** pg-boss on the service's own pool (no second pool). */
 function poolDb(dataSource: DataSource): PgBoss.Db {
-  const pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
+  const pool = poolOf(dataSource);
   return { executeSql: (text, values) => pool.query(text, values) };
+}
+
+function poolOf(dataSource: DataSource): pg.Pool {
+  return (dataSource.driver as unknown as { master: pg.Pool }).master;
 }
 
 /** pg-boss on the connection of the caller's database transaction: a job handed over commits with it. */

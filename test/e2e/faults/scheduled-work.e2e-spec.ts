@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerProcess, buildServerForRun } from '../../support/faults/compiled-server.js';
-import { proveScheduledWork } from '../../support/faults/scheduled-work-proof.js';
+import { awaitScheduledWork, proveScheduledWork } from '../../support/faults/scheduled-work-proof.js';
 import { freePort } from '../../support/free-port.mjs';
 import { adminUrl, createTestDatabase } from '../setup/test-database.js';
 
@@ -59,6 +59,7 @@ describe('scheduled work across processes, kills and restarts', () => {
     await Promise.all(servers.map((server) => server.start()));
     await sleep(4_000);
     const ranBefore = new Date(Date.now() - 1_500);
+    await awaitScheduledWork(database.url, { work: 'ledger.check-books', ranBefore, timeoutMs: 60_000 });
     await Promise.all(servers.map((server) => server.stop()));
 
     const { failures, facts } = await proveScheduledWork(database.url, {

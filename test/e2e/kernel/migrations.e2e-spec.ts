@@ -40,6 +40,7 @@ const GOVERNANCE_TABLES = [
   'secret_ballot',
   'secret_participation',
 ];
+/** The land trusts' tables (src/land-trusts). */
 const LAND_TRUSTS_TABLES = [
   'ground_lease',
   'ground_lease_charge',
@@ -49,9 +50,37 @@ const LAND_TRUSTS_TABLES = [
   'land_parcel',
   'land_trust',
 ];
+/** The time bank's tables. */
+const TIMEBANK_TABLES = [
+  'timebank',
+  'timebank_exchange',
+  'timebank_exchange_step',
+  'timebank_listing',
+  'timebank_member',
+  'timebank_partner_account',
+  'timebank_settings_change',
+];
+/** The strike funds' tables (src/strike-funds). */
+const STRIKE_FUNDS_TABLES = [
+  'escrow_deposit',
+  'escrow_release',
+  'escrow_release_share',
+  'fund_contribution',
+  'fund_pledge',
+  'hardship_draw',
+  'picket_shift',
+  'stipend_batch',
+  'stipend_line',
+  'stipend_rule',
+  'strike',
+  'strike_fund',
+  'striker',
+];
 const ALL_TABLES = [
   ...LEDGER_TABLES,
   ...GOVERNANCE_TABLES,
+  ...TIMEBANK_TABLES,
+  ...STRIKE_FUNDS_TABLES,
   ...LAND_TRUSTS_TABLES,
   'api_token',
   'audit_event',
@@ -81,9 +110,10 @@ const ALL_FUNCTIONS = [
   ...ORGANIZATION_FUNCTIONS,
   'guard_ballot',
   'guard_delegation',
-  'lock_ledger_batch',
   'guard_ground_lease',
   'guard_ground_lease_relief',
+  'guard_timebank_exchange',
+  'lock_ledger_batch',
 ].sort();
 
 describe('migrations', () => {
@@ -316,7 +346,11 @@ describe('migrations', () => {
       'delegation_acyclic',
       'entry_append_only',
       'entry_balanced',
+      'escrow_deposit_append_only',
+      'escrow_release_append_only',
+      'escrow_release_share_append_only',
       'federation_membership_guard',
+      'fund_contribution_append_only',
       'ground_lease_charge_append_only',
       'ground_lease_fee_append_only',
       'ground_lease_guard',
@@ -328,7 +362,12 @@ describe('migrations', () => {
       'ledger_transaction_has_entries',
       'motion_delegation_append_only',
       'motion_outcome_append_only',
+      'picket_shift_append_only',
       'secret_ballot_fits_motion',
+      'stipend_rule_append_only',
+      'timebank_exchange_guard',
+      'timebank_exchange_step_append_only',
+      'timebank_settings_change_append_only',
       'transaction_outcome_append_only',
       'unit_append_only',
     ]);

@@ -182,4 +182,51 @@ describe('scheduled work', () => {
     expect(seen.map((occurrence) => occurrence.key)).toEqual(['once']);
     expect((await health()).scheduler).toMatchObject({ retrying: 0, running: 0, queued: 0 });
   });
+
+  it("runs again at once a job whose process died while running it, not after the queue's expiry", async () => {
+    // A job marked running since a minute ago by a process that holds no lock on it: killed mid-run.
+    const id = '0b9a8f6e-4c1d-4e2a-9f00-5c3b2a1d0e9f';
+    const data = { occurrenceId: id, work: 'test.record', key: 'orphan', runAt: '2031-06-06T06:06:06.000Z', data: {} };
+    await app.dataSource.query(
+      `INSERT INTO pgboss.job (id, name, data, state, started_on, retry_limit, retry_delay, retry_backoff, expire_in)
+       VALUES ($1, 'scheduled-work', $2, 'active', now() - interval '1 minute', 8, 1, false, interval '5 minutes')`,
+      [id, data],
+    );
+    await scheduler.tick();
+    await scheduler.settled(30_000);
+    expect(seen.map((occurrence) => occurrence.key)).toEqual(['orphan']);
+    const [job] = await app.dataSource.query(
+      `SELECT state, retry_count FROM pgboss.job WHERE id = $1 UNION ALL SELECT state, retry_count FROM pgboss.archive WHERE id = $1`,
+      [id],
+    );
+    expect(job).toEqual({ state: 'completed', retry_count: 1 });
+  });
+
+  it('leaves alone a job its living process is running', async () => {
+    let finish: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    let started = 0;
+    scheduler.register('test.slow', async (occurrence) => {
+      started += 1;
+      await running;
+      seen.push(occurrence);
+    });
+    clock.set(new Date('2031-07-07T07:07:07Z'));
+    await schedule((manager) =>
+      scheduler.at(manager, { work: 'test.slow', key: 'slow', runAt: new Date('2031-07-07T07:07:07Z') }),
+    );
+    await scheduler.tick();
+    while (started === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // As if its grace had passed: marked running long ago, but its process holds its lock.
+    await app.dataSource.query(
+      `UPDATE pgboss.job SET started_on = now() - interval '1 minute' WHERE name = 'scheduled-work' AND state = 'active'`,
+    );
+    await scheduler.tick();
+    finish();
+    await scheduler.settled(30_000);
+    expect(started).toBe(1);
+    expect(seen.map((occurrence) => occurrence.key)).toEqual(['slow']);
+  });
 });

@@ -22,6 +22,34 @@ export interface ScheduledWorkFacts {
   readonly last: string | null;
 }
 
+/**
+ * Waits (up to `timeoutMs`) until every occurrence of `work` due before `ranBefore` has run to completion, as
+ * it must once a job whose process was killed mid-run is run again; the proof then says what did not.
+ */
+export async function awaitScheduledWork(
+  databaseUrl: string,
+  options: { readonly work: string; readonly ranBefore: Date; readonly timeoutMs: number },
+): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + options.timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ pending: number }>(
+        `SELECT count(*)::int AS pending FROM scheduled_occurrence o
+          WHERE o.work = $1 AND o.run_at < $2
+            AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.id = o.id AND j.state = 'completed')
+            AND NOT EXISTS (SELECT 1 FROM pgboss.archive a WHERE a.id = o.id AND a.state = 'completed')`,
+        [options.work, options.ranBefore],
+      );
+      if (rows[0]?.pending === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 export async function proveScheduledWork(
   databaseUrl: string,
   options: { readonly work: string; readonly everyMs: number; readonly ranBefore: Date },
