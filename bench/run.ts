@@ -17,6 +17,7 @@
  *      strike funds compute, approve (2 of 3) and pay a stipend batch for 5 000 strikers (bench/strike-funds.ts);
  *      redistribution previews and executes one run over 100 000 accounts (bench/redistribution.ts);
  *      trade clears a round of 150 000 obligations among 3 000 co-ops (bench/trade.ts);
+ *      land trusts post one month's ground-lease charges for 10 000 leases, then run it again (bench/land-trusts.ts);
  * and then runs the invariant verifier over everything written (a run that fails it is void). It prints a
  * table and one JSON line, and keeps the latest results in bench/RESULTS.md. Settings: bench/settings.ts.
  */
@@ -43,6 +44,7 @@ import { measureStrikeFundsOn } from './strike-funds.js';
 import { measureRedistribution } from './redistribution.js';
 import { measureTrade } from './trade.js';
 import { measureGroupedWrite } from './grouped-write.js';
+import { measureLandTrusts } from './land-trusts.js';
 import { prepareLedger, type BenchLedger } from './ledger-setup.js';
 import {
   classifyMany,
@@ -315,6 +317,13 @@ async function main(): Promise<number> {
       creditAccountId: ledger.historyAccount,
       members: settings.tradeMembers,
       obligations: settings.tradeObligations,
+      log,
+    }),
+    await measureLandTrusts({
+      databaseUrl: database.url,
+      federationId: ledger.organizationId,
+      stewardPersonId: ledger.personId,
+      leases: settings.leases,
       log,
     }),
   ];
@@ -692,6 +701,7 @@ function settingsSummary(settings: BenchSettings): Record<string, unknown> {
     budgetProposals: settings.budgetProposals,
     tradeMembers: settings.tradeMembers,
     tradeObligations: settings.tradeObligations,
+    leases: settings.leases,
     pgbenchScale: settings.pgbenchScale,
     pgbenchThreads: settings.pgbenchThreads,
     serverPoolSize: settings.serverPoolSize,

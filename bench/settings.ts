@@ -40,6 +40,8 @@ export interface BenchSettings {
   /** Member co-ops and accepted, unpaid obligations of the trade phase's clearing round. */
   readonly tradeMembers: number;
   readonly tradeObligations: number;
+  /** Leases of the land-trusts phase: one month's charges for each. */
+  readonly leases: number;
   readonly pgbenchScale: number;
   readonly pgbenchThreads: number;
   readonly serverPoolSize: number;
@@ -74,6 +76,7 @@ export function readSettings(env: Env, argv: readonly string[] = []): BenchSetti
     groupSize: integer(env, 'BENCH_GROUP_SIZE', quick ? 10_000 : 100_000, 1, MAX_GROUP_SIZE),
     tallyBallots: integer(env, 'BENCH_TALLY_BALLOTS', 10_000, 1),
     budgetVoters: integer(env, 'BENCH_BUDGET_VOTERS', 10_000, 1, MAX_BUDGET_BALLOTS),
+    leases: integer(env, 'BENCH_LEASES', 10_000, 1),
     budgetProposals: integer(env, 'BENCH_BUDGET_PROPOSALS', 100, 1, MAX_BUDGET_PROPOSALS),
     timebankMembers: integer(env, 'BENCH_TIMEBANK_MEMBERS', 300, 2),
     timebankDue: integer(env, 'BENCH_TIMEBANK_DUE', 10_000, 1),

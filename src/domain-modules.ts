@@ -1,6 +1,7 @@
 import { AUTH } from './auth/auth.module.js';
 import { GOVERNANCE } from './governance/governance.module.js';
 import type { DomainModule } from './kernel/domain-module.js';
+import { LAND_TRUSTS } from './land-trusts/land-trusts.module.js';
 import { LEDGER } from './ledger/ledger.module.js';
 import { ORGANIZATIONS } from './organizations/organizations.module.js';
 import { TIMEBANK } from './timebank/timebank.module.js';
@@ -21,5 +22,6 @@ export const DOMAIN_MODULES: readonly DomainModule[] = [
   TIMEBANK,
   TRADE,
   STRIKE_FUNDS,
+  LAND_TRUSTS,
   REDISTRIBUTION,
 ];

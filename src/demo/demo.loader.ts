@@ -23,6 +23,7 @@ import { TimebankDemo } from './timebank-demo.js';
 import { StrikeFundsDemo } from './strike-funds-demo.js';
 import { RedistributionDemo } from './redistribution-demo.js';
 import { TradeDemo } from './trade-demo.js';
+import { LandTrustsDemo } from './land-trusts-demo.js';
 
 /**
  * Loads the demo federation when DEMO_DATA is on (never in production: configuration refuses it) and the
@@ -47,6 +48,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     @Inject(StrikeFundsDemo) private readonly strikeFunds: StrikeFundsDemo,
     @Inject(RedistributionDemo) private readonly redistribution: RedistributionDemo,
     @Inject(TradeDemo) private readonly trade: TradeDemo,
+    @Inject(LandTrustsDemo) private readonly landTrusts: LandTrustsDemo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -155,6 +157,7 @@ export class DemoLoader implements OnApplicationBootstrap {
     await this.strikeFunds.load(world);
     await this.redistribution.load(world);
     await this.trade.load(world);
+    await this.landTrusts.load(world);
     for (const person of DEMO_PERSONS) await this.auth.logout(await as(person.key));
     this.logger.log(
       `loaded the demo federation: ${DEMO_ORGANIZATIONS.length} organisations, ${DEMO_PERSONS.length} persons, ` +

@@ -5,6 +5,7 @@ import { SystemActors1764100000000 } from '../../../migrations/1764100000000-Sys
 import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workflows.js';
 import { Governance1764300000000 } from '../../../migrations/1764300000000-Governance.js';
 import { Timebank1764400000000 } from '../../../migrations/1764400000000-Timebank.js';
+import { LandTrusts1764500000000 } from '../../../migrations/1764500000000-LandTrusts.js';
 import { StrikeFunds1764700000000 } from '../../../migrations/1764700000000-StrikeFunds.js';
 import { Redistribution1764800000000 } from '../../../migrations/1764800000000-Redistribution.js';
 import { Trade1764600000000 } from '../../../migrations/1764600000000-Trade.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   Workflows1764200000000,
   Governance1764300000000,
   Timebank1764400000000,
+  LandTrusts1764500000000,
   StrikeFunds1764700000000,
   Redistribution1764800000000,
   Trade1764600000000,

@@ -40,6 +40,16 @@ const GOVERNANCE_TABLES = [
   'secret_ballot',
   'secret_participation',
 ];
+/** The land trusts' tables (src/land-trusts). */
+const LAND_TRUSTS_TABLES = [
+  'ground_lease',
+  'ground_lease_charge',
+  'ground_lease_fee',
+  'ground_lease_payment',
+  'ground_lease_relief',
+  'land_parcel',
+  'land_trust',
+];
 /** The time bank's tables. */
 const TIMEBANK_TABLES = [
   'timebank',
@@ -90,6 +100,7 @@ const ALL_TABLES = [
   ...STRIKE_FUNDS_TABLES,
   ...TRADE_TABLES,
   ...REDISTRIBUTION_TABLES,
+  ...LAND_TRUSTS_TABLES,
   'api_token',
   'audit_event',
   'books_check',
@@ -119,6 +130,8 @@ const ALL_FUNCTIONS = [
   ...ORGANIZATION_FUNCTIONS,
   'guard_ballot',
   'guard_delegation',
+  'guard_ground_lease',
+  'guard_ground_lease_relief',
   'guard_timebank_exchange',
   'lock_ledger_batch',
   ...TRADE_FUNCTIONS,
@@ -363,6 +376,13 @@ describe('migrations', () => {
       'escrow_release_share_append_only',
       'federation_membership_guard',
       'fund_contribution_append_only',
+      'ground_lease_charge_append_only',
+      'ground_lease_fee_append_only',
+      'ground_lease_guard',
+      'ground_lease_never_deleted',
+      'ground_lease_payment_append_only',
+      'ground_lease_relief_append_only',
+      'ground_lease_relief_guard',
       'invoice_event_append_only',
       'invoice_guarded',
       'invoice_line_append_only',
