@@ -6,9 +6,9 @@ import { Workflows1764200000000 } from '../../../migrations/1764200000000-Workfl
 import { Governance1764300000000 } from '../../../migrations/1764300000000-Governance.js';
 import { Timebank1764400000000 } from '../../../migrations/1764400000000-Timebank.js';
 import { LandTrusts1764500000000 } from '../../../migrations/1764500000000-LandTrusts.js';
+import { Trade1764600000000 } from '../../../migrations/1764600000000-Trade.js';
 import { StrikeFunds1764700000000 } from '../../../migrations/1764700000000-StrikeFunds.js';
 import { Redistribution1764800000000 } from '../../../migrations/1764800000000-Redistribution.js';
-import { Trade1764600000000 } from '../../../migrations/1764600000000-Trade.js';
 
 /** Every migration, oldest first. Listed explicitly so that the same list runs compiled and under test. */
 export const MIGRATIONS = [
@@ -20,7 +20,7 @@ export const MIGRATIONS = [
   Governance1764300000000,
   Timebank1764400000000,
   LandTrusts1764500000000,
+  Trade1764600000000,
   StrikeFunds1764700000000,
   Redistribution1764800000000,
-  Trade1764600000000,
 ];
