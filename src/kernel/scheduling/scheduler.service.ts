@@ -216,8 +216,9 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     await this.ticking;
     await this.boss?.stop({ graceful: true, timeout: 5_000, wait: true });
     this.boss = null;
-    this.presence?.release();
+    const presence = this.presence;
     this.presence = null;
+    presence?.release();
   }
 
   /** Hands the jobs whose process died back to the queue, to run again now (with its retry back-off). */
@@ -244,8 +245,10 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     if (this.presence !== null) return this.presence;
     const client = await poolOf(this.dataSource).connect();
     client.on('error', (error: Error) => {
+      // Once given back (at shutdown, or after an earlier error) the client is the pool's to deal with.
+      if (this.presence !== client) return;
+      this.presence = null;
       this.logger.warn(`scheduler presence connection lost: ${error.message}`);
-      if (this.presence === client) this.presence = null;
       client.release(true);
     });
     this.presence = client;

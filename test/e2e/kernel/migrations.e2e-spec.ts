@@ -193,6 +193,11 @@ describe('migrations', () => {
     return undone;
   }
 
+  it('lists every migration oldest first, as they run', () => {
+    const stamps = MIGRATIONS.map((migration) => Number(/\d+$/.exec(new migration().name ?? '')?.[0]));
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+  });
+
   it('starts from the migrated template, with every migration applied', async () => {
     expect(await applied()).toEqual(MIGRATIONS.map((migration) => new migration().name));
     expect(await dataSource.showMigrations()).toBe(false);
