@@ -3,8 +3,8 @@
  * the same time and one of them is killed with SIGKILL in the middle: nothing twice, nothing half-written,
  * nothing lost once a process runs again. Method: the compiled server started twice on the test file's
  * database; a land trust with 100 leases from January 2022 (some 4 years of monthly charges each) set up over
- * HTTP; both processes asked to post what is due at once, A killed after a random moment, B left to finish;
- * A started again and asked again (and both once more, which must post nothing); then the proof from the
+ * HTTP; A asked to post what is due and, once it is writing, B too; A killed while its charges are being
+ * written, B left to finish; A started again and asked again (and both once more, which must post nothing); then the proof from the
  * database: as many charges as leases × periods, one ledger transaction per charge and none without one,
  * every receivable's balance equal to minus its charges, and every ledger invariant.
  */
@@ -108,9 +108,29 @@ describe('ground-lease charges across two processes and a SIGKILL', () => {
 
     const post = (server: ServerProcess) =>
       postGraphQL(server.url, LAND.postDueLeaseCharges, { input: { trustId } }, steward.token, 120_000);
+    dataSource = createDataSource(database.url, 2);
+    await dataSource.initialize();
     const onA = post(a);
+    // Killed in the middle: A is asked first; once its transaction is writing charges (they commit together,
+    // so none shows before), B is asked too.
+    const started = Date.now();
+    const posting = async (): Promise<boolean> =>
+      Number(
+        (
+          await dataSource!.query(
+            `SELECT count(*) AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+                AND query ILIKE '%ground_lease_charge%'`,
+          )
+        )[0].n,
+      ) > 0;
+    while (!(await posting())) {
+      if (Date.now() - started > 60_000) throw new Error('no charge was being posted within a minute');
+      await sleep(5);
+    }
+    // A is writing: B is asked too, and A dies a random moment later, its transaction still open.
     const onB = post(b);
-    await sleep(300 + Math.floor(Math.random() * 1500));
+    await sleep(Math.floor(Math.random() * 50));
     await a.kill();
     const [replyA, replyB] = await Promise.all([onA, onB]);
     expect(replyA.kind).toBe('no-reply');
@@ -125,8 +145,6 @@ describe('ground-lease charges across two processes and a SIGKILL', () => {
       });
     }
 
-    dataSource = createDataSource(database.url, 2);
-    await dataSource.initialize();
     const now = new Date();
     const periods = (now.getUTCFullYear() - 2022) * 12 + now.getUTCMonth() + 1;
     const [facts] = await dataSource.query<
