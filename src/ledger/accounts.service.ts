@@ -291,22 +291,15 @@ export class AccountsService {
   }
 
   /**
-   * The accounts of these ids as the caller's transaction sees them, for a module's own workflow over accounts
-   * it keeps (a fund's balance, a member's hours); the module has checked the caller's right to its records.
+   * The accounts of these ids as the caller's transaction sees them, in id order, for a module's own workflow
+   * over accounts it keeps (a fund's balance, a member's hours; the module has checked the caller's right to
+   * its records). With `lock`, locked until the transaction ends: for a workflow that computes what to move
+   * from the positions it read (a redistribution run), so that nothing moves in between.
    */
-  async accountsIn(manager: EntityManager, ids: readonly string[]): Promise<AccountRecord[]> {
-    return this.repository.findAccounts(manager, ids);
-  }
-
-  /**
-   * As `accountsIn`, for many accounts at once (a join with the list), in id order; with `lock`, locked until
-   * the caller's transaction ends: for a workflow that computes what to move from the positions it read (a
-   * redistribution run), so that nothing moves in between.
-   */
-  async manyAccountsIn(
+  async accountsIn(
     manager: EntityManager,
     ids: readonly string[],
-    options: { lock: boolean },
+    options: { lock: boolean } = { lock: false },
   ): Promise<AccountRecord[]> {
     return this.repository.findManyAccounts(manager, ids, options.lock);
   }

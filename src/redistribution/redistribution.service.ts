@@ -536,7 +536,7 @@ export class RedistributionService implements OnModuleInit {
         accounts: new Set(lines.filter((line) => line.amount > 0n).map((line) => line.accountId)),
       });
       // Every account of the run locked first, in id order, as the execution did: the slices then lock nothing new.
-      await this.accounts.manyAccountsIn(manager, [...new Set(lines.map((line) => line.accountId))].sort(), {
+      await this.accounts.accountsIn(manager, [...new Set(lines.map((line) => line.accountId))].sort(), {
         lock: true,
       });
       for (let start = 0; start < requests.length; start += GROUP_SLICE) {
@@ -629,7 +629,7 @@ export class RedistributionService implements OnModuleInit {
       );
     }
     const sortedIds = [...allIds].sort();
-    const records = await this.accounts.manyAccountsIn(manager, sortedIds, { lock });
+    const records = await this.accounts.accountsIn(manager, sortedIds, { lock });
     const byId = new Map(
       records.filter((account) => account.unitCode === document.unitCode).map((account) => [account.id, account]),
     );
