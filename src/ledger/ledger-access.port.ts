@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../kernel/principal.js';
 import type { AccountRecord, UnitRecord } from './ledger.records.js';
-import type { LedgerRequest, Refusal, Side } from './rules/ledger-model.js';
+import type { Authority, LedgerRequest, Refusal, Side } from './rules/ledger-model.js';
 
 /**
  * The ledger's door, as a port: who may do what is decided by the organisations that hold accounts and
@@ -21,7 +21,11 @@ export interface AccountScope {
 /** What a batch touches, as the write path sees it after locking: enough to decide who may move value. */
 export interface BatchView {
   account(id: string): Pick<AccountRecord, 'holderId' | 'issuerId'> | undefined;
-  referenced(id: string): { readonly entries: readonly { accountId: string; side: Side }[] } | undefined;
+  referenced(
+    id: string,
+  ):
+    | { readonly entries: readonly { accountId: string; side: Side }[]; readonly authority: Authority | null }
+    | undefined;
 }
 
 /**

@@ -317,6 +317,7 @@ export class LedgerRepository {
         kind: record.kind,
         entries: record.entries.map(({ accountId, side, amount }) => ({ accountId, side, amount })),
         expiresAt: record.expiresAt,
+        authority: record.authority,
         referencedBy: record.referencedById,
       };
     });

@@ -4,7 +4,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { DomainError } from '../kernel/errors/domain-error.js';
 import { rolesIn, type Principal } from '../kernel/principal.js';
 import type { AccessLevel, AccountScope, LedgerAccess, RequestAuthorizer } from '../ledger/ledger-access.port.js';
-import { refusal, type AccountRecord, type UnitRecord } from '../ledger/ledger.records.js';
+import { refusal, type AccountRecord, type Authority, type UnitRecord } from '../ledger/ledger.records.js';
 import { ORGANIZATIONS_ERRORS } from './organizations.errors.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import {
@@ -89,15 +89,27 @@ export class LedgerAccessService implements LedgerAccess {
     return (request, view) => {
       const found = findBatchRefusal(principal, [request], view);
       if (found === null) return null;
-      return found.reason === 'SYSTEM_OPERATION'
-        ? refusal(ORGANIZATIONS_ERRORS.SYSTEM_OPERATION, 'Only the ledger itself expires holds', {
-            transactionId: found.requestId,
-            accountId: found.accountId,
-          })
-        : refusal(ORGANIZATIONS_ERRORS.NOT_ACCOUNT_HOLDER, `You may not move value out of account ${found.accountId}`, {
+      switch (found.reason) {
+        case 'SYSTEM_OPERATION':
+          return refusal(ORGANIZATIONS_ERRORS.SYSTEM_OPERATION, 'Only the ledger itself expires holds', {
             transactionId: found.requestId,
             accountId: found.accountId,
           });
+        case 'WORKFLOW_HOLD': {
+          const holdId = request.type === 'POST_HOLD' || request.type === 'VOID_HOLD' ? request.holdId : '';
+          return refusal(
+            ORGANIZATIONS_ERRORS.WORKFLOW_HOLD,
+            `Hold ${holdId} belongs to a workflow: only its own steps post or void it`,
+            { transactionId: found.requestId, holdId, ...authorityDetails(view.referenced(holdId)?.authority ?? null) },
+          );
+        }
+        case 'NOT_ACCOUNT_HOLDER':
+          return refusal(
+            ORGANIZATIONS_ERRORS.NOT_ACCOUNT_HOLDER,
+            `You may not move value out of account ${found.accountId}`,
+            { transactionId: found.requestId, accountId: found.accountId },
+          );
+      }
     };
   }
 
@@ -132,4 +144,9 @@ export class LedgerAccessService implements LedgerAccess {
   mayReadTrialBalance(principal: Principal, unit: UnitRecord): boolean {
     return rolesIn(principal, unit.issuerId).size > 0;
   }
+}
+
+/** The authority a refusal names, as flat details (`authorityKind`, `authorityId`). */
+function authorityDetails(authority: Authority | null): { authorityKind: string | null; authorityId: string | null } {
+  return { authorityKind: authority?.kind ?? null, authorityId: authority?.id ?? null };
 }

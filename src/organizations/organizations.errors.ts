@@ -8,6 +8,10 @@ export const ORGANIZATIONS_ERRORS = declareReasons('organizations', {
   ],
   NOT_ACCOUNT_HOLDER: ['FORBIDDEN', 'You may not move value out of the account (`details.accountId`).'],
   SYSTEM_OPERATION: ['FORBIDDEN', 'Only the service itself does this (expiring a hold).'],
+  WORKFLOW_HOLD: [
+    'FORBIDDEN',
+    'A workflow placed the hold (`details.authorityKind`, `details.authorityId`): only its steps post or void it (confirm the time log, decide the approval request).',
+  ],
   HOLDER_NOT_FOUND: ['NOT_FOUND', 'No person or organisation has the id given as an account holder.'],
   ORGANIZATION_NOT_FOUND: ['NOT_FOUND', 'No organisation has this id or slug.'],
   MEMBERSHIP_NOT_FOUND: ['NOT_FOUND', 'No membership has this id.'],

@@ -401,6 +401,7 @@ class BatchLedger {
       kind: transaction.kind,
       entries: transaction.entries.map(({ accountId, side, amount }) => ({ accountId, side, amount })),
       expiresAt: transaction.expiresAt,
+      authority: transaction.authority,
       referencedBy: null,
     });
     this.transactions.push(transaction);

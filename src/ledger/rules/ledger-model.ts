@@ -119,6 +119,8 @@ export interface ReferencedTransaction {
   readonly kind: string;
   readonly entries: readonly StoredEntry[];
   readonly expiresAt: Date | null;
+  /** What authorised it: a hold a workflow placed is resolved by that workflow's steps only. */
+  readonly authority: Authority | null;
   /** The transaction that resolved (hold) or reversed (posted) it, if any. */
   readonly referencedBy: string | null;
 }

@@ -10,6 +10,9 @@
  * - Reverse: whoever may debit the accounts the reversal debits, or a steward of the unit's issuer
  *   (TREASURER, ADMIN, COORDINATOR), who corrects mistakes.
  * - Void a hold: whoever may debit its payers, or whoever may debit all its payees (declining it).
+ * - A hold a workflow placed (it names an authority: a time log, a stipend batch, a hardship draw) is posted
+ *   or voided by that workflow's own steps only, never directly, so the workflow's rows and the ledger
+ *   cannot part (WORKFLOW_HOLD).
  * - See an account's history: its holder, any member of the holding organisation, a steward of the issuer,
  *   or the organisation's API token with LEDGER_READ or LEDGER_WRITE. See its figures only: anyone the
  *   holding organisation's balance visibility admits (its federations' members, or everyone).
@@ -93,7 +96,7 @@ export function mayChangeStatus(
 export interface BatchRefusal {
   readonly requestId: string;
   readonly accountId: string;
-  readonly reason: 'NOT_ACCOUNT_HOLDER' | 'SYSTEM_OPERATION';
+  readonly reason: 'NOT_ACCOUNT_HOLDER' | 'SYSTEM_OPERATION' | 'WORKFLOW_HOLD';
 }
 
 /**
@@ -135,6 +138,9 @@ function refusalOf(principal: Principal, request: LedgerRequest, view: BatchView
     case 'REVERSAL': {
       const referenced = view.referenced(request.type === 'REVERSAL' ? request.transactionId : request.holdId);
       if (referenced === undefined) return null;
+      if (request.type !== 'REVERSAL' && referenced.authority !== null && (request.authority ?? null) === null) {
+        return { requestId: request.id, accountId: '', reason: 'WORKFLOW_HOLD' };
+      }
       const payers = referenced.entries.filter((entry) => entry.side === 'DEBIT').map((entry) => entry.accountId);
       const payees = referenced.entries.filter((entry) => entry.side === 'CREDIT').map((entry) => entry.accountId);
       const deniedPayer = payers.find((id) => !debitable(id));

@@ -89,6 +89,39 @@ describe('time logs', () => {
     expect((await balanceOf(app, account(ann))).balance).toBe('90');
   });
 
+  it('the held minutes move only by the log’s own steps: posting or voiding the hold directly is refused', async () => {
+    const log = await logTime(app, ann, {
+      timeBankId: bank.id,
+      side: 'GAVE',
+      counterpartyId: ben.personId,
+      minutes: 40,
+    });
+    const held = await app.ok<{ transactionsByAuthority: { edges: { node: { id: string; operation: string } }[] } }>(
+      TIMEBANK.byAuthority,
+      { kind: 'TIME_LOG', id: log.id },
+    );
+    const holdId = held.transactionsByAuthority.edges.find((edge) => edge.node.operation === 'HOLD')?.node.id;
+    expect(holdId).toBeDefined();
+    const before = await app.snapshot();
+    const direct = [
+      [`mutation($input: VoidHoldInput!) { voidHold(input: $input) { transaction { id } } }`, ben],
+      [`mutation($input: PostHoldInput!) { postHold(input: $input) { transaction { id } } }`, ben],
+      [`mutation($input: VoidHoldInput!) { voidHold(input: $input) { transaction { id } } }`, ann],
+      [`mutation($input: VoidHoldInput!) { voidHold(input: $input) { transaction { id } } }`, organization.coordinator],
+    ] as const;
+    for (const [document, who] of direct) {
+      const response = await app.graphql(document, { input: { id: randomUUID(), holdId } }, { token: who.token });
+      expect(response.errors?.[0]?.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        details: { reason: 'WORKFLOW_HOLD', holdId, authorityKind: 'TIME_LOG', authorityId: log.id },
+      });
+    }
+    expect(await app.snapshot()).toEqual(before);
+    const confirmed = (await send(TIMEBANK.confirm, { timeLogId: log.id }, ben)).data?.['confirmTimeLog'];
+    expect(confirmed).toMatchObject({ status: 'CONFIRMED', confirmedMinutes: 40 });
+    expect((await balanceOf(app, account(ann))).balance).toBe('40');
+  });
+
   it('receiver records, the giver confirms', async () => {
     const log = await logTime(app, ben, {
       timeBankId: bank.id,

@@ -168,6 +168,7 @@ export function nextState(state: LedgerState, plan: BatchPlan): LedgerState {
       kind: tx.kind,
       entries: tx.entries.map(({ accountId, side, amount }) => ({ accountId, side, amount })),
       expiresAt: tx.expiresAt,
+      authority: tx.authority,
       referencedBy: null,
     });
   }

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import type { ApiTokenPrincipal, PersonPrincipal, Principal } from '../../../src/kernel/principal.js';
 import type { AccessLevel, BatchView } from '../../../src/ledger/ledger-access.port.js';
 import type {
+  Authority,
   EntryDraft,
   ExpireHoldRequest,
   LedgerRequest,
@@ -72,12 +73,17 @@ interface Acc {
 }
 type Entries = readonly { accountId: string; side: Side }[];
 
-function view(accounts: Readonly<Record<string, Acc>>, referenced: Readonly<Record<string, Entries>> = {}): BatchView {
+/** `placedBy`: the stored transactions a workflow wrote, by the authority it named. */
+function view(
+  accounts: Readonly<Record<string, Acc>>,
+  referenced: Readonly<Record<string, Entries>> = {},
+  placedBy: Readonly<Record<string, Authority>> = {},
+): BatchView {
   return {
     account: (id) => accounts[id],
     referenced: (id) => {
       const entries = referenced[id];
-      return entries === undefined ? undefined : { entries };
+      return entries === undefined ? undefined : { entries, authority: placedBy[id] ?? null };
     },
   };
 }
@@ -476,6 +482,45 @@ describe('findBatchRefusal', () => {
     });
   });
 
+  describe('a hold a workflow placed: posted or voided by its own steps only (WORKFLOW_HOLD)', () => {
+    const LOGGED = uuid(); // Alice's minutes held by a time log, for Bob
+    const PAID_BY_STEP = uuid(); // a posted payment a workflow step made, Alice → Bob
+    const timeLog: Authority = { kind: 'TIME_LOG', id: uuid() };
+    const vw = view(
+      accounts,
+      { [LOGGED]: [debit(A), credit(B)], [PAID_BY_STEP]: [debit(A), credit(B)] },
+      { [LOGGED]: timeLog, [PAID_BY_STEP]: timeLog },
+    );
+    const workflowHold = (request: LedgerRequest) => ({
+      requestId: request.id,
+      accountId: '',
+      reason: 'WORKFLOW_HOLD',
+    });
+
+    it('neither its payer nor its payee, nor the issuer’s stewards, post or void it directly', () => {
+      const everything = person({ [BANK]: [...ROLES], [COOP]: [...ROLES] }, ALICE);
+      for (const p of [alice, bob, everything]) {
+        for (const request of [postHold(LOGGED), voidHold(LOGGED)]) {
+          expect(findBatchRefusal(p, [request], vw)).toEqual(workflowHold(request));
+        }
+      }
+    });
+
+    it('a step of a workflow (a request naming an authority) posts and voids it under the usual rules', () => {
+      const step = { kind: 'TIME_LOG', id: timeLog.id };
+      expect(findBatchRefusal(alice, [{ ...postHold(LOGGED), authority: step }], vw)).toBeNull();
+      expect(findBatchRefusal(bob, [{ ...voidHold(LOGGED), authority: step }], vw)).toBeNull();
+      const request = { ...postHold(LOGGED), authority: step };
+      expect(findBatchRefusal(carol, [request], vw)).toEqual(refused(request, A));
+    });
+
+    it('a posted transaction a workflow made is reversed under the reversal rules (correcting stays possible)', () => {
+      expect(findBatchRefusal(bob, [reversal(PAID_BY_STEP)], vw)).toBeNull();
+      const request = reversal(PAID_BY_STEP);
+      expect(findBatchRefusal(alice, [request], vw)).toEqual(refused(request, B));
+    });
+  });
+
   describe('REVERSAL: whoever may debit the payees (whom it debits), or a steward of the issuer', () => {
     it('the payee refunds; the payer cannot take the money back; an outsider neither', () => {
       const request = reversal(PAID);
@@ -641,6 +686,7 @@ const world = fc.record({
     fc.record({
       debits: fc.uniqueArray(accountIndex, { minLength: 1, maxLength: 3 }),
       credits: fc.uniqueArray(accountIndex, { minLength: 1, maxLength: 3 }),
+      byWorkflow: fc.boolean(),
     }),
     { minLength: TRANSACTIONS.length, maxLength: TRANSACTIONS.length },
   ),
@@ -657,6 +703,7 @@ function viewOf(w: World): BatchView {
     accounts[id] = { holderId: pick(PARTIES, w.holders[i] ?? 0), issuerId: pick(ORGS, w.issuers[i] ?? 0) };
   });
   const referenced: Record<string, Entries> = {};
+  const placedBy: Record<string, Authority> = {};
   TRANSACTIONS.forEach((id, i) => {
     const stored = w.stored[i];
     if (stored === undefined) return;
@@ -664,8 +711,9 @@ function viewOf(w: World): BatchView {
       ...stored.debits.map((a) => debit(accountIdAt(a))),
       ...stored.credits.map((a) => credit(accountIdAt(a))),
     ];
+    if (stored.byWorkflow) placedBy[id] = { kind: 'TIME_LOG', id };
   });
-  return view(accounts, referenced);
+  return view(accounts, referenced, placedBy);
 }
 
 const transactionIndex = fc.integer({ min: 0, max: TRANSACTIONS.length }); // TRANSACTIONS.length: unknown
@@ -788,16 +836,24 @@ describe('how the rules relate (property)', () => {
     );
   });
 
-  it('a TREASURER of every organisation holding an account meets no refusal but SYSTEM_OPERATION', () => {
+  it('a TREASURER of every organisation holding an account meets no refusal but SYSTEM_OPERATION and WORKFLOW_HOLD', () => {
     fc.assert(
       fc.property(world, batchArb, (w, batch) => {
         const orgsOnly = { ...w, holders: w.holders.map((h) => h % ORGS.length) };
+        const v = viewOf(orgsOnly);
         const treasurer = person(Object.fromEntries(ORGS.map((org) => [org, ['TREASURER']])));
-        const refusal = findBatchRefusal(treasurer, batch, viewOf(orgsOnly));
-        const expired = batch.find((request) => request.type === 'EXPIRE_HOLD');
-        expect(refusal).toEqual(
-          expired === undefined ? null : { requestId: expired.id, accountId: '', reason: 'SYSTEM_OPERATION' },
-        );
+        const refusal = findBatchRefusal(treasurer, batch, v);
+        const expected = batch
+          .map((request) => {
+            if (request.type === 'EXPIRE_HOLD')
+              return { requestId: request.id, accountId: '', reason: 'SYSTEM_OPERATION' };
+            const workflowHold =
+              (request.type === 'POST_HOLD' || request.type === 'VOID_HOLD') &&
+              (v.referenced(request.holdId)?.authority ?? null) !== null;
+            return workflowHold ? { requestId: request.id, accountId: '', reason: 'WORKFLOW_HOLD' } : null;
+          })
+          .find((found) => found !== null);
+        expect(refusal).toEqual(expected ?? null);
       }),
     );
   });
