@@ -134,11 +134,12 @@ export async function decide(
   app: TestApp,
   w: World,
   effect: { kind: string; params: Record<string, unknown> },
+  minutesOpen = 60,
 ): Promise<{
   motionId: string;
   outcome: { passed: boolean; effectStatus: string; effectDetail: Record<string, unknown> };
 }> {
-  const closesAt = inMinutes(app, 60);
+  const closesAt = inMinutes(app, minutesOpen);
   const motionId = await propose(app, w.coop.members[0]!.token, w.assemblyId, {
     closesAt: closesAt.toISOString(),
     effect,
@@ -155,11 +156,14 @@ export async function adopt(
   w: World,
   policy: Record<string, unknown>,
   policyId?: string,
+  minutesOpen = 60,
 ): Promise<string> {
-  const { outcome } = await decide(app, w, {
-    kind: 'redistribution.adopt-policy',
-    params: policyId === undefined ? { policy } : { policyId, policy },
-  });
+  const { outcome } = await decide(
+    app,
+    w,
+    { kind: 'redistribution.adopt-policy', params: policyId === undefined ? { policy } : { policyId, policy } },
+    minutesOpen,
+  );
   if (outcome.effectStatus !== 'APPLIED') throw new Error(`the policy was not adopted: ${JSON.stringify(outcome)}`);
   return String(outcome.effectDetail['policyId']);
 }

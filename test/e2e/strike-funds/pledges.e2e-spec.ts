@@ -7,7 +7,7 @@
  * on the same database (`alongside`).
  */
 import { randomUUID } from 'node:crypto';
-import { runUntil } from '../governance/governance-fixtures.js';
+import { clockOf, runUntil } from '../governance/governance-fixtures.js';
 import { SchedulerService } from '../../../src/kernel/scheduling/scheduler.service.js';
 import type { TestApp } from '../setup/test-app.js';
 import { CWC, useTestApp } from '../setup/use-test-app.js';
@@ -70,14 +70,16 @@ describe('pledges', () => {
     const second = await app.alongside();
     try {
       // Two Mondays pass: each week is collected once, whichever process ticks.
-      await runUntil(app, new Date('2027-03-08T07:00:00Z'));
       const other = second.app.get(SchedulerService);
-      await other.tick();
-      await other.settled();
-      await runUntil(app, new Date('2027-03-15T07:00:00Z'));
-      await other.tick();
-      await other.settled();
-      await runUntil(app, new Date('2027-03-15T08:00:00Z'));
+      const bothAt = async (instant: Date) => {
+        clockOf(second).set(instant);
+        await runUntil(app, instant);
+        await other.tick(instant);
+        await other.settled();
+      };
+      await bothAt(new Date('2027-03-08T07:00:00Z'));
+      await bothAt(new Date('2027-03-15T07:00:00Z'));
+      await bothAt(new Date('2027-03-15T08:00:00Z'));
     } finally {
       await second.app.close();
     }

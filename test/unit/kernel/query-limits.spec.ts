@@ -133,7 +133,7 @@ describe('maxDepthRule', () => {
     const started = Date.now();
     expect(detailsOf(document, [maxDepthRule(100)])).toEqual([]);
     expect(detailsOf(document, [maxCostRule(100)])).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('measures without recursion: 1,000 nested fields, a chain of 10,000 fragments', () => {
