@@ -26,7 +26,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDataSource } from '../src/kernel/database/data-source.js';
-import { findInvariantViolations } from '../src/ledger/ledger-invariants.js';
+import { BOOKS } from '../src/domain-modules.js';
+import { findInvariantViolations } from '../src/kernel/invariants.js';
 import { graphqlAt } from '../test/support/graphql.js';
 import {
   REPO_ROOT,
@@ -658,7 +659,7 @@ async function verify(url: string, acknowledged: number, ledger: BenchLedger): P
   const dataSource = createDataSource(url, 1);
   await dataSource.initialize();
   try {
-    const violations = await findInvariantViolations(dataSource.manager);
+    const violations = await findInvariantViolations(dataSource.manager, BOOKS);
     const [counts] = await dataSource.query<[{ transactions: string; entries: string; accounts: string }]>(
       `SELECT (SELECT count(*) FROM ledger_transaction) AS transactions, (SELECT count(*) FROM entry) AS entries,
               (SELECT count(*) FROM account WHERE unit_code = $1) AS accounts`,

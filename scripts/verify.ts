@@ -1,5 +1,6 @@
 /**
- * `npm run verify`: checks every ledger invariant (DESIGN.md) over the whole database, prints each with its
+ * `npm run verify`: checks every invariant of the books over the whole database (the ledger's, DESIGN.md, and
+ * each module's, where its rows meet the ledger), prints each with its
  * outcome and the first rows that break it, and exits 1 when one is broken. Read-only: it applies no
  * migration. Uses DATABASE_URL, or the embedded PostgreSQL of `npm start` (started if it is not running).
  */
@@ -7,7 +8,8 @@ import 'reflect-metadata';
 import { loadConfig } from '../src/kernel/config/app-config.js';
 import { createDataSource } from '../src/kernel/database/data-source.js';
 import { startEmbeddedPostgres } from '../src/kernel/database/embedded-postgres.js';
-import { checkInvariants } from '../src/ledger/ledger-invariants.js';
+import { BOOKS } from '../src/domain-modules.js';
+import { checkInvariants } from '../src/kernel/invariants.js';
 
 const SHOWN_ROWS = 5;
 
@@ -31,7 +33,7 @@ try {
     `verifying ${counts['units']} units, ${counts['accounts']} accounts, ${counts['transactions']} transactions, ` +
       `${counts['entries']} entries\n`,
   );
-  for (const result of await checkInvariants(dataSource.manager)) {
+  for (const result of await checkInvariants(dataSource.manager, BOOKS)) {
     if (result.rows.length === 0) {
       process.stdout.write(`  ok      ${result.invariant}\n`);
       continue;

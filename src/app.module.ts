@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DemoModule } from './demo/demo.module.js';
-import { DOMAIN_MODULES } from './domain-modules.js';
+import { BOOKS, DOMAIN_MODULES } from './domain-modules.js';
 import type { AppConfig } from './kernel/config/app-config.js';
 import { KernelModule } from './kernel/kernel.module.js';
 
@@ -10,7 +10,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [KernelModule.forRoot(config), ...DOMAIN_MODULES.map((domain) => domain.module), DemoModule],
+      imports: [KernelModule.forRoot(config, BOOKS), ...DOMAIN_MODULES.map((domain) => domain.module), DemoModule],
     };
   }
 }

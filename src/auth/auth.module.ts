@@ -35,4 +35,5 @@ export const AUTH: DomainModule = {
   resolvers: [AuthResolver],
   reasons: AUTH_ERRORS,
   tables: ['party', 'person', 'auth_session', 'refresh_token', 'api_token', 'login_throttle'],
+  invariants: [],
 };

@@ -56,4 +56,5 @@ export const GOVERNANCE: DomainModule = {
     'approval_request',
     'approval_decision',
   ],
+  invariants: [],
 };

@@ -11,6 +11,7 @@ import { EMAIL_SENDER, LogEmailSender, OutboxEmailSender } from './email-sender.
 import { createValidationPipe } from './errors/validation-pipe.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController, HealthProbes } from './health/health.controller.js';
+import { BOOKS_INVARIANTS, type Invariant } from './invariants.js';
 import { CLOCK, ControlledClock, SystemClock } from './scheduling/clock.js';
 import { SchedulerRepository } from './scheduling/scheduler.repository.js';
 import { SchedulerService } from './scheduling/scheduler.service.js';
@@ -20,12 +21,13 @@ export const KERNEL_TABLES: readonly string[] = ['audit_event', 'scheduled_work'
 
 /**
  * What every module stands on, provided once and globally: the configuration, the database, GraphQL, the
- * audit log, the email port, the clock and scheduled work, input validation and /health.
+ * audit log, the email port, the clock and scheduled work, input validation, /health, and the invariants of
+ * the books (every module's, given by the application).
  */
 @Global()
 @Module({})
 export class KernelModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, books: readonly Invariant[]): DynamicModule {
     return {
       module: KernelModule,
       imports: [
@@ -48,8 +50,9 @@ export class KernelModule {
             appConfig.auth.emailDelivery === 'memory' ? new OutboxEmailSender() : new LogEmailSender(),
         },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: BOOKS_INVARIANTS, useValue: books },
       ],
-      exports: [AuditService, EMAIL_SENDER, CLOCK, SchedulerService, HealthProbes],
+      exports: [AuditService, EMAIL_SENDER, CLOCK, SchedulerService, HealthProbes, BOOKS_INVARIANTS],
     };
   }
 }

@@ -35,4 +35,5 @@ export const LAND_TRUSTS: DomainModule = {
     'ground_lease_payment',
     'ground_lease_relief',
   ],
+  invariants: [],
 };

@@ -1,15 +1,10 @@
-import type { EntityManager } from 'typeorm';
+import type { Invariant } from '../kernel/invariants.js';
 
 /**
  * The ledger's invariants (DESIGN.md), each as one query that returns the rows breaking it. Run after every
- * end-to-end test; an empty result everywhere means the books are right.
+ * end-to-end test, by `npm run verify` and by the scheduled books check, with the modules' own.
  */
-export interface InvariantViolation {
-  readonly invariant: string;
-  readonly rows: readonly Record<string, unknown>[];
-}
-
-const INVARIANTS: readonly { name: string; sql: string }[] = [
+export const LEDGER_INVARIANTS: readonly Invariant[] = [
   {
     name: 'per unit, debits equal credits (posted and pending)',
     sql: `SELECT unit_code, sum(debits_posted) AS debits_posted, sum(credits_posted) AS credits_posted,
@@ -92,17 +87,3 @@ const INVARIANTS: readonly { name: string; sql: string }[] = [
           WHERE o.refusal IS NULL AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.id = o.id)`,
   },
 ];
-
-/** Every invariant with the rows breaking it (none when it holds), in a fixed order. */
-export async function checkInvariants(manager: EntityManager): Promise<InvariantViolation[]> {
-  const results: InvariantViolation[] = [];
-  for (const invariant of INVARIANTS) {
-    const rows: Record<string, unknown>[] = await manager.query(invariant.sql);
-    results.push({ invariant: invariant.name, rows });
-  }
-  return results;
-}
-
-export async function findInvariantViolations(manager: EntityManager): Promise<InvariantViolation[]> {
-  return (await checkInvariants(manager)).filter((result) => result.rows.length > 0);
-}

@@ -4,12 +4,12 @@ import type { AppConfig } from '../kernel/config/app-config.js';
 import { APP_CONFIG } from '../kernel/config/config.module.js';
 import { runInTransaction } from '../kernel/database/run-in-transaction.js';
 import { HealthProbes } from '../kernel/health/health.controller.js';
+import { BOOKS_INVARIANTS, checkInvariants, type Invariant } from '../kernel/invariants.js';
 import { SchedulerService, type Occurrence } from '../kernel/scheduling/scheduler.service.js';
-import { checkInvariants } from './ledger-invariants.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { EXPIRE_HOLDS, LedgerService } from './ledger.service.js';
 
-/** The recurring check of the books (BOOKS_CHECK_CRON): every invariant, kept per occurrence. */
+/** The recurring check of the books (BOOKS_CHECK_CRON): every module's invariants, kept per occurrence. */
 export const CHECK_BOOKS = 'ledger.check-books';
 
 /**
@@ -26,6 +26,7 @@ export class LedgerWork implements OnModuleInit {
     @Inject(SchedulerService) private readonly scheduler: SchedulerService,
     @Inject(HealthProbes) private readonly health: HealthProbes,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(BOOKS_INVARIANTS) private readonly books: readonly Invariant[],
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -59,7 +60,7 @@ export class LedgerWork implements OnModuleInit {
   }
 
   private async checkBooks(occurrence: Occurrence): Promise<void> {
-    const violations = (await checkInvariants(this.dataSource.manager))
+    const violations = (await checkInvariants(this.dataSource.manager, this.books))
       .filter((result) => result.rows.length > 0)
       .map((result) => ({ invariant: result.invariant, rows: result.rows.length }));
     await this.repository.recordBooksCheck(this.dataSource.manager, occurrence.id, violations);

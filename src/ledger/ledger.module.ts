@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DomainModule } from '../kernel/domain-module.js';
 import { AccountResolver } from './account.resolver.js';
 import { AccountsService } from './accounts.service.js';
+import { LEDGER_INVARIANTS } from './ledger-invariants.js';
 import { LedgerWork } from './ledger-work.js';
 import { LEDGER_ERRORS } from './ledger.errors.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -43,4 +44,5 @@ export const LEDGER: DomainModule = {
     'open_hold',
     'books_check',
   ],
+  invariants: LEDGER_INVARIANTS,
 };

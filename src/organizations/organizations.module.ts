@@ -59,4 +59,5 @@ export const ORGANIZATIONS: DomainModule = {
   ],
   reasons: ORGANIZATIONS_ERRORS,
   tables: ['organization', 'role', 'membership', 'membership_role', 'federation_membership', 'invitation'],
+  invariants: [],
 };

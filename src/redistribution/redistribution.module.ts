@@ -26,4 +26,5 @@ export const REDISTRIBUTION: DomainModule = {
   resolvers: [RedistributionPolicyResolver, RedistributionRunResolver],
   reasons: REDISTRIBUTION_ERRORS,
   tables: ['redistribution_policy', 'redistribution_policy_version', 'redistribution_run', 'redistribution_run_line'],
+  invariants: [],
 };

@@ -52,4 +52,5 @@ export const STRIKE_FUNDS: DomainModule = {
     'escrow_release',
     'escrow_release_share',
   ],
+  invariants: [],
 };

@@ -45,4 +45,5 @@ export const TIMEBANK: DomainModule = {
     'timebank_exchange',
     'timebank_exchange_step',
   ],
+  invariants: [],
 };

@@ -36,4 +36,5 @@ export const TRADE: DomainModule = {
     'clearing_participant',
     'clearing_setoff',
   ],
+  invariants: [],
 };

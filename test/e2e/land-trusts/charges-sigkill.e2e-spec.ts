@@ -13,7 +13,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../src/kernel/database/data-source.js';
-import { findInvariantViolations } from '../../../src/ledger/ledger-invariants.js';
+import { BOOKS } from '../../../src/domain-modules.js';
+import { findInvariantViolations } from '../../../src/kernel/invariants.js';
 import { ServerProcess, buildServerForRun } from '../../support/faults/compiled-server.js';
 import { freePort } from '../../support/free-port.mjs';
 import { graphqlAt, postGraphQL } from '../../support/graphql.js';
@@ -181,6 +182,6 @@ describe('ground-lease charges across two processes and a SIGKILL', () => {
       orphans: '0',
       wrong_balances: '0',
     });
-    expect(await findInvariantViolations(dataSource.manager)).toEqual([]);
+    expect(await findInvariantViolations(dataSource.manager, BOOKS)).toEqual([]);
   }, 300_000);
 });

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../../src/app.factory.js';
 import { DOMAIN_MODULES } from '../../../src/domain-modules.js';
 import { loadConfig } from '../../../src/kernel/config/app-config.js';
-import { findInvariantViolations } from '../../../src/ledger/ledger-invariants.js';
+import { BOOKS } from '../../../src/domain-modules.js';
+import { findInvariantViolations } from '../../../src/kernel/invariants.js';
 import { snapshotOf, truncateAllBut, type DatabaseSnapshot, type Query } from '../../support/databases.js';
 import type { GraphQLSend } from '../../support/graphql.js';
 import { STEWARD_PASSWORD, signUpSteward, type Steward } from '../../support/steward.js';
@@ -150,8 +151,9 @@ export class TestApp {
   }
 
   async assertBooksBalance(): Promise<void> {
-    const violations = await findInvariantViolations(this.dataSource.manager);
-    if (violations.length > 0) throw new Error(`ledger invariants broken: ${JSON.stringify(violations, null, 2)}`);
+    const violations = await findInvariantViolations(this.dataSource.manager, BOOKS);
+    if (violations.length > 0)
+      throw new Error(`invariants of the books broken: ${JSON.stringify(violations, null, 2)}`);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createDataSource } from '../../../src/kernel/database/data-source.js';
-import { findInvariantViolations } from '../../../src/ledger/ledger-invariants.js';
+import { BOOKS } from '../../../src/domain-modules.js';
+import { findInvariantViolations } from '../../../src/kernel/invariants.js';
 import type { LedgerSetup } from './ledger-setup.js';
 import type { SentTransfer } from './transfer-load.js';
 
@@ -203,7 +204,7 @@ export async function proveLedger(
       failures.push(summarize('account counters that differ from the acknowledged transfers', wrongCounters));
     if (pastLimits.length > 0) failures.push(summarize('accounts past a limit', pastLimits));
 
-    for (const violation of await findInvariantViolations(dataSource.manager)) {
+    for (const violation of await findInvariantViolations(dataSource.manager, BOOKS)) {
       failures.push(`invariant broken: ${violation.invariant}: ${JSON.stringify(violation.rows.slice(0, SHOWN))}`);
     }
     const deadlocks = Number(deadlockRow?.deadlocks ?? 0);
