@@ -4,6 +4,7 @@ import type { DomainModule } from '../kernel/domain-module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { LandTrustDecisions } from './land-trust-decisions.js';
+import { LAND_TRUSTS_INVARIANTS } from './land-trusts-invariants.js';
 import { LAND_TRUSTS_ERRORS } from './land-trusts.errors.js';
 import { LandTrustsRepository } from './land-trusts.repository.js';
 import { LandTrustsResolver } from './land-trusts.resolver.js';
@@ -35,5 +36,5 @@ export const LAND_TRUSTS: DomainModule = {
     'ground_lease_payment',
     'ground_lease_relief',
   ],
-  invariants: [],
+  invariants: LAND_TRUSTS_INVARIANTS,
 };
