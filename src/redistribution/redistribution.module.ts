@@ -4,6 +4,7 @@ import type { DomainModule } from '../kernel/domain-module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { REDISTRIBUTION_ERRORS } from './redistribution.errors.js';
+import { REDISTRIBUTION_INVARIANTS } from './redistribution-invariants.js';
 import { RedistributionRepository } from './redistribution.repository.js';
 import { RedistributionPolicyResolver, RedistributionRunResolver } from './redistribution.resolver.js';
 import { RedistributionService } from './redistribution.service.js';
@@ -26,5 +27,5 @@ export const REDISTRIBUTION: DomainModule = {
   resolvers: [RedistributionPolicyResolver, RedistributionRunResolver],
   reasons: REDISTRIBUTION_ERRORS,
   tables: ['redistribution_policy', 'redistribution_policy_version', 'redistribution_run', 'redistribution_run_line'],
-  invariants: [],
+  invariants: REDISTRIBUTION_INVARIANTS,
 };
