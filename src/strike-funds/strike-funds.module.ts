@@ -7,6 +7,7 @@ import { DrawsService } from './draws.service.js';
 import { EscrowService } from './escrow.service.js';
 import { FundsService } from './funds.service.js';
 import { PledgesService } from './pledges.service.js';
+import { STRIKE_FUNDS_INVARIANTS } from './strike-funds-invariants.js';
 import { StrikeFundsRepository } from './strike-funds.repository.js';
 import { STRIKE_FUNDS_ERRORS } from './strike-funds.errors.js';
 import { StrikeFundsResolver } from './strike-funds.resolver.js';
@@ -52,5 +53,5 @@ export const STRIKE_FUNDS: DomainModule = {
     'escrow_release',
     'escrow_release_share',
   ],
-  invariants: [],
+  invariants: STRIKE_FUNDS_INVARIANTS,
 };
