@@ -7,6 +7,7 @@ import { ClearingService } from './clearing.service.js';
 import { InvoiceResolver } from './invoice.resolver.js';
 import { InvoicesService } from './invoices.service.js';
 import { TRADE_ERRORS } from './trade.errors.js';
+import { TRADE_INVARIANTS } from './trade-invariants.js';
 import { TradeRepository } from './trade.repository.js';
 
 /**
@@ -36,5 +37,5 @@ export const TRADE: DomainModule = {
     'clearing_participant',
     'clearing_setoff',
   ],
-  invariants: [],
+  invariants: TRADE_INVARIANTS,
 };
