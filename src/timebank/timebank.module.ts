@@ -6,6 +6,7 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { ExchangesService } from './exchanges.service.js';
 import { StatementsService } from './statements.service.js';
+import { TIMEBANK_INVARIANTS } from './timebank-invariants.js';
 import { TIMEBANK_ERRORS } from './timebank.errors.js';
 import { TimebankRepository } from './timebank.repository.js';
 import { ListingResolver, TimeBankResolver, TimeLogResolver } from './timebank.resolver.js';
@@ -45,5 +46,5 @@ export const TIMEBANK: DomainModule = {
     'timebank_exchange',
     'timebank_exchange_step',
   ],
-  invariants: [],
+  invariants: TIMEBANK_INVARIANTS,
 };
