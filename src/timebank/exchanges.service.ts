@@ -519,7 +519,10 @@ export class ExchangesService implements OnModuleInit {
    * Confirms every pending log due by `now`, as the system actor, set-based: each database transaction
    * locks up to AUTO_CONFIRM_BATCH due logs (skipping those a member is answering right now), posts their
    * holds in one ledger batch, and moves them all in two statements. Run twice for one occurrence, it finds
-   * nothing left to do; a hold the ledger refuses leaves its log pending (and logged) for a coordinator.
+   * nothing left to do. When the ledger refuses a leg (a frozen account), the whole round is rolled back and
+   * run again without that log: kept, a refusal would stay stored under the post's id (so the log could never
+   * be confirmed once the account thaws) and a log between banks would keep one leg posted. The log stays
+   * pending, holds intact, for its members or a later round to confirm.
    */
   async autoConfirmDue(now: Date): Promise<number> {
     let confirmed = 0;
@@ -546,33 +549,36 @@ export class ExchangesService implements OnModuleInit {
           accounts: new Set([...legs.values()].flat().flatMap((leg) => [leg.debitAccountId, leg.creditAccountId])),
         });
         const results = await this.ledger.applyInTransaction(manager, actor, requests);
-        const failed = new Set<string>();
+        const refused = new Map<string, string>();
         let next = 0;
         for (const exchange of due) {
           for (let leg = 0; leg < (legs.get(exchange.id)?.length ?? 0); leg += 1) {
             const result = results[next++];
             if (result === undefined || !result.ok) {
-              failed.add(exchange.id);
-              this.logger.warn(
-                `time log ${exchange.id} could not confirm itself: ${result?.ok === false ? result.refusal.reason : 'no result'}`,
-              );
+              refused.set(exchange.id, result?.ok === false ? result.refusal.reason : 'no result');
             }
           }
         }
-        const changes: StatusChange[] = due
-          .filter((exchange) => !failed.has(exchange.id))
-          .map((exchange) => ({
-            id: exchange.id,
-            status: 'CONFIRMED',
-            confirmedMinutes: exchange.minutes,
-            action: 'AUTO_CONFIRMED',
-            minutes: exchange.minutes,
-            reason: 'Unanswered when the bank’s time ran out',
-          }));
+        if (refused.size > 0) throw new AutoConfirmationRefused(refused);
+        const changes: StatusChange[] = due.map((exchange) => ({
+          id: exchange.id,
+          status: 'CONFIRMED',
+          confirmedMinutes: exchange.minutes,
+          action: 'AUTO_CONFIRMED',
+          minutes: exchange.minutes,
+          reason: 'Unanswered when the bank’s time ran out',
+        }));
         await this.repository.changeStatuses(manager, changes, `system:${AUTO_CONFIRM}`, this.clock.now());
-        stuck.push(...failed);
         return { picked: due.length, done: changes.length };
+      }).catch((error: unknown) => {
+        if (!(error instanceof AutoConfirmationRefused)) throw error;
+        for (const [exchangeId, reason] of error.refused) {
+          this.logger.warn(`time log ${exchangeId} could not confirm itself (${reason}): it stays pending`);
+          stuck.push(exchangeId);
+        }
+        return null;
       });
+      if (round === null) continue;
       confirmed += round.done;
       if (round.picked < AUTO_CONFIRM_BATCH) return confirmed;
     }
@@ -867,4 +873,11 @@ function hours(minutes: number): string {
   const whole = Math.floor(minutes / 60);
   const rest = minutes % 60;
   return rest === 0 ? `${whole} h` : `${whole} h ${rest} min`;
+}
+
+/** A round of the auto-confirmation in which the ledger refused some legs (by log): the round rolls back. */
+class AutoConfirmationRefused extends Error {
+  constructor(readonly refused: ReadonlyMap<string, string>) {
+    super(`the ledger refused ${refused.size} time log(s) of the round`);
+  }
 }

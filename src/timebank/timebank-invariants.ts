@@ -6,10 +6,8 @@ import type { Invariant } from '../kernel/invariants.js';
  * confirmed minutes on each of its legs, and a cancelled or corrected log left no minutes moved. The ledger
  * writes under the authority `{ kind: 'TIME_LOG', id: <log id> }`; a log within one bank has one leg, a log
  * between two banks has one in each unit.
- *
- * Deliberately weaker: a waiting log needs one open hold, not all of them, because the auto-confirmation
- * posts each leg of a batch on its own and leaves a log pending when any leg is refused (a frozen account).
  */
+
 /** A log's legs: one within a bank (community work too), one in each unit between two banks. */
 const legsOfLog = `CASE WHEN x.giver_bank_id = x.receiver_bank_id THEN 1 ELSE 2 END`;
 
@@ -30,15 +28,14 @@ const movesOfLog = `
 
 export const TIMEBANK_INVARIANTS: readonly Invariant[] = [
   {
-    name: 'a time log waiting for an answer holds its logged minutes in an open hold',
+    name: 'a time log waiting for an answer holds its logged minutes in an open hold on each of its legs',
     sql: `SELECT x.id, x.status, x.minutes FROM timebank_exchange x
           WHERE x.status IN ('PENDING', 'DISPUTED')
-            AND NOT EXISTS (
-              SELECT 1 FROM ledger_transaction t
-              JOIN open_hold h ON h.transaction_id = t.id
-              JOIN entry e ON e.transaction_id = t.id AND e.side = 'DEBIT'
-              WHERE t.authority_kind = 'TIME_LOG' AND t.authority_id = x.id::text AND t.operation = 'HOLD'
-                AND e.amount = x.minutes)`,
+            AND (SELECT count(*) FROM ledger_transaction t
+                 JOIN open_hold h ON h.transaction_id = t.id
+                 JOIN entry e ON e.transaction_id = t.id AND e.side = 'DEBIT'
+                 WHERE t.authority_kind = 'TIME_LOG' AND t.authority_id = x.id::text AND t.operation = 'HOLD'
+                   AND e.amount = x.minutes) <> ${legsOfLog}`,
   },
   {
     // The CASE keeps the cast to uuid off other authorities' ids, which need not be uuids.

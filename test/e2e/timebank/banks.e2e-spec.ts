@@ -21,6 +21,7 @@ import {
   setUpBank,
   TIMEBANK,
   type Bank,
+  type LogView,
 } from './timebank-fixtures.js';
 
 describe('time banks', () => {
@@ -408,6 +409,53 @@ describe('time banks', () => {
       // Runs of the scheduler find nothing left to do for it.
       await runUntil(app, minutesFromNow(app, 60 * 24 * 8));
       expect((await balanceOf(app, bank.accounts.get(ann.personId) ?? '')).balance).toBe('60');
+    });
+
+    it('a log between banks falling due while an account is frozen stays pending whole, and confirms once thawed', async () => {
+      const other = await setUpBank(app, hill, 'HILL');
+      const carla = hill.members[0] as Member;
+      for (const [id, coordinator] of [
+        [bank.id, river.coordinator],
+        [other.id, hill.coordinator],
+      ] as const) {
+        await app.ok(
+          TIMEBANK.changeSettings,
+          { input: { timeBankId: id, settings: { federationExchanges: true }, reason: 'Trade with neighbours' } },
+          { token: coordinator.token },
+        );
+      }
+      const { logTime: log } = await app.ok<{ logTime: LogView }>(
+        TIMEBANK.logTime,
+        {
+          input: {
+            id: randomUUID(),
+            timeBankId: bank.id,
+            side: 'GAVE',
+            counterpartyId: carla.personId,
+            counterpartyBankId: other.id,
+            minutes: 60,
+          },
+        },
+        { token: ann.token },
+      );
+      const annAccount = bank.accounts.get(ann.personId) ?? '';
+      const carlaAccount = other.accounts.get(carla.personId) ?? '';
+      const status = `mutation($input: ChangeAccountStatusInput!) { STATUS(input: $input) { id status } }`;
+      await app.ok(status.replace('STATUS', 'freezeAccount'), { input: { accountId: annAccount, reason: 'Audit' } });
+      await runUntil(app, new Date(Date.parse(log.dueAt ?? '') + 1000));
+      // Neither leg moved: the other bank's is not posted while this one is refused.
+      expect(
+        (await app.ok<{ timeLog: LogView }>(TIMEBANK.timeLog, { id: log.id }, { token: ann.token })).timeLog,
+      ).toMatchObject({
+        status: 'PENDING',
+      });
+      expect(await balanceOf(app, carlaAccount)).toMatchObject({ balance: '0', debitsPending: '60' });
+      expect(await balanceOf(app, annAccount)).toMatchObject({ balance: '0' });
+      await app.ok(status.replace('STATUS', 'unfreezeAccount'), { input: { accountId: annAccount, reason: 'Done' } });
+      // The refusal was not kept against the posting's id: confirming now moves both legs, once.
+      await app.ok(TIMEBANK.confirm, { input: { timeLogId: log.id } }, { token: carla.token });
+      expect((await balanceOf(app, annAccount)).balance).toBe('60');
+      expect(await balanceOf(app, carlaAccount)).toMatchObject({ balance: '-60', debitsPending: '0' });
     });
   });
 });

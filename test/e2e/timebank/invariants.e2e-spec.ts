@@ -28,7 +28,8 @@ import {
   type LogView,
 } from './timebank-fixtures.js';
 
-const WAITING_HOLDS = 'timebank: a time log waiting for an answer holds its logged minutes in an open hold';
+const WAITING_HOLDS =
+  'timebank: a time log waiting for an answer holds its logged minutes in an open hold on each of its legs';
 const HOLD_OF_WAITING_LOG = 'timebank: an open hold of a time log belongs to a log waiting for an answer';
 const CONFIRMED_MOVED =
   'timebank: a confirmed time log moved its confirmed minutes on each of its legs, and nothing reversed them';
