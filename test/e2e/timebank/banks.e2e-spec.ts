@@ -356,6 +356,20 @@ describe('time banks', () => {
   });
 
   describe('between banks', () => {
+    /** Both banks' coordinators let their members exchange with the other bank. */
+    const openExchangesWith = async (other: Bank) => {
+      for (const [id, coordinator] of [
+        [bank.id, river.coordinator],
+        [other.id, hill.coordinator],
+      ] as const) {
+        await app.ok(
+          TIMEBANK.changeSettings,
+          { input: { timeBankId: id, settings: { federationExchanges: true }, reason: 'Trade with neighbours' } },
+          { token: coordinator.token },
+        );
+      }
+    };
+
     it('members of two banks of one federation exchange when both allow it; each unit balances', async () => {
       const other = await setUpBank(app, hill, 'HILL');
       const carla = hill.members[0] as Member;
@@ -375,16 +389,7 @@ describe('time banks', () => {
           { token: ann.token },
         );
       expect(reasonOf(await attempt())).toBe('EXCHANGE_BETWEEN_BANKS_CLOSED');
-      for (const [id, coordinator] of [
-        [bank.id, river.coordinator],
-        [other.id, hill.coordinator],
-      ] as const) {
-        await app.ok(
-          TIMEBANK.changeSettings,
-          { input: { timeBankId: id, settings: { federationExchanges: true }, reason: 'Trade with neighbours' } },
-          { token: coordinator.token },
-        );
-      }
+      await openExchangesWith(other);
       const logged = await attempt();
       expect(logged.errors).toBeUndefined();
       const log = (logged.data as { logTime: { id: string } }).logTime;
@@ -414,16 +419,7 @@ describe('time banks', () => {
     it('a log between banks falling due while an account is frozen stays pending whole, and confirms once thawed', async () => {
       const other = await setUpBank(app, hill, 'HILL');
       const carla = hill.members[0] as Member;
-      for (const [id, coordinator] of [
-        [bank.id, river.coordinator],
-        [other.id, hill.coordinator],
-      ] as const) {
-        await app.ok(
-          TIMEBANK.changeSettings,
-          { input: { timeBankId: id, settings: { federationExchanges: true }, reason: 'Trade with neighbours' } },
-          { token: coordinator.token },
-        );
-      }
+      await openExchangesWith(other);
       const { logTime: log } = await app.ok<{ logTime: LogView }>(
         TIMEBANK.logTime,
         {
